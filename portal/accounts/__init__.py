@@ -1,0 +1,1 @@
+"""Users, roles, groups, sign-in, API tokens and signed links."""

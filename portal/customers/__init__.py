@@ -1,0 +1,1 @@
+"""Customers, their identities on every channel, merges, and the one timeline."""

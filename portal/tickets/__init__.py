@@ -1,0 +1,1 @@
+"""Tickets, messages, attachments, the agent queue and the one door (intake)."""

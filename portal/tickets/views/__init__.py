@@ -1,0 +1,1 @@
+"""Ticket pages: views/portal.py for customers, views/desk.py for agents."""
