@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,6 +12,22 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import User, group_members
 from portal.tickets.models import OPEN_STATUSES, Message, Ticket, TicketTag
+
+# Full-text ticket search, plugged in by the search domain (which sits above tickets); None: subject LIKE.
+TicketSearch = Callable[[str, User], list[int]]
+_ticket_search: TicketSearch | None = None
+
+
+def set_ticket_search(fn: TicketSearch | None) -> None:
+    """Let a search backend answer the queue's and the API's `q` (ids of matching tickets, best first)."""
+    global _ticket_search
+    _ticket_search = fn
+
+
+def search_ticket_ids(q: str, user: User) -> list[int] | None:
+    """Ids of tickets matching `q` from the search backend, or None when there is none."""
+    return None if _ticket_search is None else _ticket_search(q, user)
+
 
 VIEWS = ("mine", "unassigned", "groups", "open", "pending", "solved", "all")
 SORTS = {
@@ -77,6 +94,8 @@ def queue_conditions(filters: QueueFilter, user: User) -> list[Any]:
         where.append(Ticket.customer_id == filters.customer_id)
     if filters.tag:
         where.append(Ticket.id.in_(sa.select(TicketTag.ticket_id).where(TicketTag.name == filters.tag)))
+    if filters.q and filters.ticket_ids is None:
+        filters.ticket_ids = search_ticket_ids(filters.q, user)
     if filters.ticket_ids is not None:
         where.append(Ticket.id.in_(filters.ticket_ids or [-1]))
     elif filters.q:
