@@ -23,6 +23,7 @@ from portal.core.db import init_engine_events
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
+from portal.tickets import searchable as _ticket_search  # noqa: F401 - registers tickets as searchable
 from portal.tickets.views import customers as tickets_customers
 from portal.tickets.views import desk as tickets_desk
 from portal.tickets.views import portal as tickets_portal

@@ -57,6 +57,11 @@ def handler(kind: str) -> Callable[[Handler], Handler]:
     return register
 
 
+def has_handler(kind: str) -> bool:
+    """Whether some domain performs events of this kind."""
+    return kind in _handlers
+
+
 def enqueue(session: Session, kind: str, payload: dict[str, Any], *, delay: float = 0) -> OutboxEvent:
     """Add a side effect to the current transaction; it runs after the commit, or never if it rolls back."""
     event = OutboxEvent(kind=kind, payload=payload, run_after=utcnow() + timedelta(seconds=delay))

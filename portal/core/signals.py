@@ -33,9 +33,13 @@ tickets_merged = _signals.signal("tickets-merged")  # sender: Ticket (survivor);
 
 # channels and domains above tickets (declared here so that receivers need not import the sender)
 chat_ended = _signals.signal("chat-ended")  # sender: the chat; kwargs: ticket, actor
-request_fulfilled = _signals.signal("request-fulfilled")  # sender: a catalog request; kwargs: ticket, automatic
+request_fulfilled = _signals.signal(
+    "request-fulfilled"
+)  # sender: a catalog request; kwargs: ticket, automatic
 request_failed = _signals.signal("request-failed")  # sender: a catalog request; kwargs: ticket, reason
-article_viewed = _signals.signal("article-viewed")  # sender: an article; kwargs: customer (or None), session_key
+article_viewed = _signals.signal(
+    "article-viewed"
+)  # sender: an article; kwargs: customer (or None), session_key
 
 # side effects (sent by the worker after delivery)
 mail_sent = _signals.signal("mail-sent")  # sender: the outbox payload (dict) of a mail that was sent

@@ -30,12 +30,21 @@ def search_ticket_ids(q: str, user: User) -> list[int] | None:
 
 
 VIEWS = ("mine", "unassigned", "groups", "open", "pending", "solved", "all")
-SORTS = {
+SORTS: dict[str, tuple[Any, str]] = {
     "updated": (Ticket.updated_at, "desc"),
     "oldest": (Ticket.updated_at, "asc"),
     "created": (Ticket.created_at, "desc"),
     "priority": (Ticket.priority, "desc"),
 }
+SORT_LABELS: dict[str, Any] = {}
+
+
+def register_sort(name: str, column: Any, direction: str, label: Any) -> None:
+    """Let another domain add a queue sort on a Ticket column (e.g. SLA time left); keyset on (column, id)."""
+    SORTS[name] = (column, direction)
+    SORT_LABELS[name] = label
+
+
 PRIORITY_RANK = sa.case({"urgent": 4, "high": 3, "normal": 2, "low": 1}, value=Ticket.priority, else_=0)
 
 
@@ -130,7 +139,7 @@ def queue_page(filters: QueueFilter, user: User, *, after: list[Any] | None, lim
 
 
 def _coerce(key: Any, value: Any) -> Any:
-    if key is Ticket.updated_at or key is Ticket.created_at:
+    if isinstance(value, str) and isinstance(getattr(key, "type", None), sa.types.TypeDecorator | sa.DateTime):
         return datetime.fromisoformat(value)
     return value
 
