@@ -19,9 +19,17 @@ def test_an_admin_creates_an_agent_in_a_group(client, db, admin):
     client.login(admin.email)
     client.post("/admin/groups/new", data={"name": "결제팀", "description": "요금"})
     group = db.session.scalar(sa.select(Group).where(Group.name == "결제팀"))
-    response = client.post("/admin/users/new", data={"email": "new.agent@example.com", "name": "새 상담원",
-                                                     "role": "agent", "password": "agent-pass-1", "locale": "ko",
-                                                     "groups": [str(group.id)]})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "email": "new.agent@example.com",
+            "name": "새 상담원",
+            "role": "agent",
+            "password": "agent-pass-1",
+            "locale": "ko",
+            "groups": [str(group.id)],
+        },
+    )
     assert response.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.email == "new.agent@example.com"))
     assert user.role == "agent" and [g.name for g in user.groups] == ["결제팀"]
@@ -29,15 +37,20 @@ def test_an_admin_creates_an_agent_in_a_group(client, db, admin):
 
 def test_user_form_errors_are_per_field(client, admin):
     client.login(admin.email)
-    response = client.post("/admin/users/new", data={"email": "bad", "name": "", "role": "agent"},
-                           headers={"Accept-Language": "ko"})
+    response = client.post(
+        "/admin/users/new",
+        data={"email": "bad", "name": "", "role": "agent"},
+        headers={"Accept-Language": "ko"},
+    )
     body = response.get_data(as_text=True)
     assert "올바른 이메일 주소를 입력하세요." in body and "이름을 입력하세요." in body
 
 
 def test_the_last_admin_keeps_the_role(client, db, admin):
     client.login(admin.email)
-    response = client.post(f"/admin/users/{admin.id}", data={"name": admin.name, "role": "agent", "active": "y", "locale": ""})
+    response = client.post(
+        f"/admin/users/{admin.id}", data={"name": admin.name, "role": "agent", "active": "y", "locale": ""}
+    )
     assert "The last admin must stay an admin." in response.get_data(as_text=True)
     assert db.session.get(User, admin.id).role == "admin"
 
@@ -45,7 +58,9 @@ def test_the_last_admin_keeps_the_role(client, db, admin):
 def test_a_deactivated_user_cannot_sign_in(client, db, admin, make_user, make_client):
     agent = make_user("agent")
     client.login(admin.email)
-    client.post(f"/admin/users/{agent.id}", data={"name": agent.name, "role": "agent", "locale": ""})  # active unchecked
+    client.post(
+        f"/admin/users/{agent.id}", data={"name": agent.name, "role": "agent", "locale": ""}
+    )  # active unchecked
     assert db.session.get(User, agent.id).active is False
     other = make_client()
     response = other.post("/login", data={"email": agent.email, "password": "password-123"})
@@ -62,7 +77,8 @@ def test_group_members_are_edited(client, db, admin, make_user):
     db.session.refresh(group)
     assert [u.id for u in group.members] == [two.id]
     assert "A group with this name exists." in client.post(
-        "/admin/groups/new", data={"name": "Tech"}).get_data(as_text=True)
+        "/admin/groups/new", data={"name": "Tech"}
+    ).get_data(as_text=True)
 
 
 def test_failed_deliveries_are_listed_and_can_be_retried(client, db, admin, app, monkeypatch):

@@ -13,7 +13,8 @@ import sqlalchemy as sa
 from tests.conftest import database_url, make_app, test_settings
 
 
-def test_a_separate_worker_process_sends_committed_mail(tmp_path: Path, db_kind, pg_server, smtp_sink):
+def test_a_separate_worker_process_sends_committed_mail(tmp_path: Path, app, db_kind, pg_server, smtp_sink):
+    main_app = app
     url = database_url(db_kind, pg_server, tmp_path, "portal_worker")
     app = make_app(test_settings(tmp_path, url, JOBS_IMMEDIATE=False, SMTP_URL=smtp_sink.url))
     smtp_sink.clear()
@@ -53,3 +54,8 @@ def test_a_separate_worker_process_sends_committed_mail(tmp_path: Path, db_kind,
     finally:
         worker.terminate()
         worker.wait(timeout=20)
+        from portal.core import jobs
+
+        jobs.init_app(
+            main_app
+        )  # the queue is one object per process: back to in-process jobs for other tests
