@@ -23,7 +23,7 @@ from portal.channels.email.models import Mailbox, MailLog
 from portal.core.db import utcnow
 from portal.extensions import db
 
-LEASE = timedelta(minutes=5)
+LEASE_SECONDS = 300  # MAIL_POLL_LEASE_SECONDS: how long a dead worker's poll blocks the next one
 TIMEOUT = 30
 RESYNC_MARGIN = timedelta(days=2)
 
@@ -92,6 +92,11 @@ def check(box: Mailbox) -> int:
         _close(client)
 
 
+def lease() -> timedelta:
+    """How long one poll holds its mailbox before another may take it (renewed after every message)."""
+    return timedelta(seconds=int(current_app.config.get("MAIL_POLL_LEASE_SECONDS", LEASE_SECONDS)))
+
+
 def take_lease(mailbox_id: int) -> bool:
     """One poll at a time per mailbox: claim it with one UPDATE (an expired lease of a dead worker is taken)."""
     now = utcnow()
@@ -103,7 +108,7 @@ def take_lease(mailbox_id: int) -> bool:
             table.c.enabled.is_(True),
             sa.or_(table.c.lease_until.is_(None), table.c.lease_until < now),
         )
-        .values(lease_until=now + LEASE, last_poll_at=now)
+        .values(lease_until=now + lease(), last_poll_at=now)
     ).rowcount
     db.session.commit()
     return bool(taken)
@@ -205,7 +210,7 @@ def _take(client: IMAPClient, box: Mailbox, uid: int) -> None:
             return
         entry = ingest(bytes(data), source="imap", mailbox=box, uid=uid, uidvalidity=box.uidvalidity).log
         box.last_uid = max(box.last_uid, uid)
-        box.lease_until = utcnow() + LEASE
+        box.lease_until = utcnow() + lease()
         db.session.commit()  # the ticket, the log line and the UID, together
     _server_done(client, box, entry)
 
