@@ -85,6 +85,7 @@ def poll_mailbox(mailbox_id: int) -> Any:
     from portal.channels.email.tasks import poll_mailbox as job
 
     box = db.session.get(Mailbox, mailbox_id) or abort(404)
+    db.session.commit()  # end this request's transaction: the job runs in its own
     job(box.id)
     flash(_("The mailbox will be checked in a moment."), "info")
     return redirect(url_for("email.mailboxes"))
