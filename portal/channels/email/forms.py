@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, IntegerField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from portal.core.forms import Form, choices
 
@@ -59,3 +59,9 @@ class MailboxForm(Form):
         description=_l("A folder name; leave empty to only mark processed mail as read."),
     )
     enabled = BooleanField(_l("Poll this mailbox"), default=True)
+
+    def validate_host(self, field: StringField) -> None:
+        """A server name, not a URL (people paste imap://… or https://…)."""
+        host = (field.data or "").strip()
+        if "://" in host or "/" in host or " " in host:
+            raise ValidationError(_l("Enter only the server name, e.g. imap.example.com."))
