@@ -13,7 +13,7 @@ from portal.channels.email import charsets, quotes
         ("똠방각하".encode("cp949"), "ks_c_5601-1987", "똠방각하"),
         ("햏뷁".encode("cp949"), "euc-kr", "햏뷁"),  # labelled EUC-KR, written by a CP949 client
         ("한글".encode("iso2022_kr"), "iso-2022-kr", "한글"),
-        ("한글".encode("utf-8"), "iso-8859-1", "한글"),  # a lying single-byte label
+        ("한글".encode(), "iso-8859-1", "한글"),  # a lying single-byte label
         ("한글입니다".encode("cp949"), "utf-8", "한글입니다"),  # a lying UTF-8 label
         ("안녕하세요".encode("cp949"), "x-no-such-charset", "안녕하세요"),
         ("café".encode("cp1252"), "iso-8859-1", "café"),
