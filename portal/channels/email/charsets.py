@@ -101,14 +101,17 @@ def decode(data: bytes, label: str | None) -> str:
         codec = "iso2022_kr"
     if codec is None:
         return detect(data)
+    if codec not in ("utf-8", "utf-16", "utf-32", "utf-7") and re.search(rb"[\x80-\xff]", data):
+        # Text in another charset is almost never valid multi-byte UTF-8, so valid UTF-8 under another label
+        # is UTF-8 mislabelled (webmail forms and relays that re-label do this).
+        utf8 = _strict(data, "utf-8")
+        if utf8 is not None:
+            return utf8
     text = _strict(data, codec)
     if text is None:
         return detect(data)
     if codec in _SINGLE_BYTE:
-        # A single-byte label never fails, so it can hide UTF-8 or CP949 bytes: prefer them when they fit.
-        utf8 = _strict(data, "utf-8")
-        if utf8 is not None:
-            return utf8
+        # A single-byte label never fails, so it can hide CP949 bytes: prefer them when they read as Korean.
         korean = _strict(data, "cp949")
         if korean is not None and _looks_korean(korean):
             return korean

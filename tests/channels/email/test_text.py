@@ -58,3 +58,7 @@ def test_new_text_is_separated_from_quotes_and_signatures(text, new, quoted_star
         assert quoted is None
     else:
         assert quoted.startswith(quoted_start)
+
+
+def test_utf8_under_a_korean_label_is_read_as_utf8():
+    assert charsets.decode("요금 문의".encode(), "ks_c_5601-1987") == "요금 문의"
