@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from portal.channels.email import demo as _demo  # noqa: F401 - demo mail for `seed-demo`
 from portal.channels.email import display, imap, queries, raw, service
 from portal.channels.email import tasks as _tasks  # noqa: F401 - registers the polling jobs with the worker
 from portal.channels.email.forms import MailboxForm
