@@ -70,7 +70,7 @@ def corpus(count: int, seed: int = 7) -> list[bytes]:
             mail.set_content(text)
         raw = mail.as_bytes()
         if 0.94 < kind <= 0.97:  # an old Korean client: CP949 labelled ks_c_5601-1987
-            raw = raw.replace(b"charset=\"utf-8\"", b"charset=\"ks_c_5601-1987\"")
+            raw = raw.replace(b'charset="utf-8"', b'charset="ks_c_5601-1987"')
         out.append(raw)
         sent.append((sender, subject.removeprefix("Re: ").removeprefix("회신: "), mail["Message-ID"]))
     return out
@@ -148,7 +148,9 @@ with app.app_context():
 print(json.dumps({"size_mb": round(len(data) / 2**20, 1), "outcome": result.outcome, "seconds": round(seconds, 2),
     "python_peak_mb": round(peak / 2**20, 1), "rss_before_mb": round(before / 1024, 1), "rss_peak_mb": round(after / 1024, 1)}))
 """
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parent.parent
+    )
     if done.returncode:
         raise SystemExit(done.stderr[-3000:])
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -156,7 +158,9 @@ print(json.dumps({"size_mb": round(len(data) / 2**20, 1), "outcome": result.outc
 
 def main() -> None:
     """Command line entry point."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--skip-big", action="store_true", help="skip the 30 MB memory measurement")
     args = parser.parse_args()

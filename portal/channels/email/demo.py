@@ -22,7 +22,12 @@ def _plain(sender: str, subject: str, text: str, message_id: str, **headers: str
     from email.message import EmailMessage
 
     mail = EmailMessage()
-    mail["From"], mail["To"], mail["Subject"], mail["Message-ID"] = sender, "support@hana.example", subject, message_id
+    mail["From"], mail["To"], mail["Subject"], mail["Message-ID"] = (
+        sender,
+        "support@hana.example",
+        subject,
+        message_id,
+    )
     for name, value in headers.items():
         mail[name.replace("_", "-")] = value
     mail.set_content(text)
@@ -34,7 +39,9 @@ def messages() -> list[bytes]:
     first = CP949_MAIL.format(
         name=_b64("한민서"),
         subject=_b64("똠양꿍 가게 카드 단말기 문의"),
-        body=_b64("안녕하세요. 가게 카드 단말기가 어제부터 결제 승인이 안 됩니다. 확인 부탁드립니다.\r\n\r\n한민서 드림"),
+        body=_b64(
+            "안녕하세요. 가게 카드 단말기가 어제부터 결제 승인이 안 됩니다. 확인 부탁드립니다.\r\n\r\n한민서 드림"
+        ),
     ).encode()
     reply = _plain(
         "한민서 <minseo.han@example.kr>",
