@@ -13,6 +13,10 @@ from portal.accounts import cli as accounts_cli
 from portal.accounts import views as accounts_views
 from portal.admin import views as admin_views
 from portal.channels import registry as channel_registry
+from portal.channels.email import adapter as email_adapter
+from portal.channels.email import cli as email_cli
+from portal.channels.email import views as email_views
+from portal.channels.email import webhook as email_webhook
 from portal.channels.web import adapter as web_adapter
 from portal.channels.web import views as web_views
 from portal.core import api as core_api
@@ -40,6 +44,8 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    email_views.bp,
+    email_webhook.bp,
 )
 
 CLI_COMMANDS = (
@@ -48,12 +54,13 @@ CLI_COMMANDS = (
     demo.seed_demo_command,
     demo.demo_logins_command,
     worker_command,
+    email_cli.mail,
 )
 
-CHANNEL_ADAPTERS = (web_adapter.adapter,)
+CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin")
+TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "channels/email")
 
 _session_hooks_installed = False
 
