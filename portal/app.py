@@ -15,6 +15,14 @@ from portal.admin import views as admin_views
 from portal.channels import registry as channel_registry
 from portal.channels.web import adapter as web_adapter
 from portal.channels.web import views as web_views
+from portal.community import api as community_api
+from portal.community import demo as _community_demo  # noqa: F401 - adds the board's demo threads
+from portal.community import searchable as _community_search  # noqa: F401 - registers posts as searchable
+from portal.community.views import actions as community_actions
+from portal.community.views import admin as community_admin
+from portal.community.views import desk as community_desk
+from portal.community.views import notifications as community_notifications
+from portal.community.views import portal as community_portal
 from portal.core import api as core_api
 from portal.core import i18n, jobs, outbox, security, ui
 from portal.core import views as core_views
@@ -40,6 +48,12 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    community_portal.bp,
+    community_actions.bp,
+    community_notifications.bp,
+    community_desk.bp,
+    community_admin.bp,
+    community_api.bp,
 )
 
 CLI_COMMANDS = (
@@ -53,7 +67,7 @@ CLI_COMMANDS = (
 CHANNEL_ADAPTERS = (web_adapter.adapter,)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin")
+TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "community")
 
 _session_hooks_installed = False
 
