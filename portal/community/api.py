@@ -14,7 +14,16 @@ from portal.community.links import post_url
 from portal.community.models import Post, Reply, Topic
 from portal.community.settings import setting
 from portal.community.views.portal import who
-from portal.core.api import api_blueprint, decode_cursor, encode_cursor, field, iso, json_body, limit_arg, require_user
+from portal.core.api import (
+    api_blueprint,
+    decode_cursor,
+    encode_cursor,
+    field,
+    iso,
+    json_body,
+    limit_arg,
+    require_user,
+)
 from portal.core.errors import DomainError, NotFound, ValidationFailed
 from portal.extensions import db, limiter
 
@@ -198,6 +207,8 @@ def flag_post(post_id: int) -> Any:
     user = require_user()
     post = _post(post_id)
     data = json_body()
-    moderation.flag(user, post, field(data, "reason", str, required=True), field(data, "note", str, default=""))
+    moderation.flag(
+        user, post, field(data, "reason", str, required=True), field(data, "note", str, default="")
+    )
     db.session.commit()
     return post_json(post), 201

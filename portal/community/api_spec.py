@@ -121,7 +121,11 @@ def document_community_api() -> None:
                 },
             },
             "/posts/{post_id}": {
-                "get": {"summary": "A post with its replies", "parameters": post_id, "responses": ok(ref("PostWithReplies"))}
+                "get": {
+                    "summary": "A post with its replies",
+                    "parameters": post_id,
+                    "responses": ok(ref("PostWithReplies")),
+                }
             },
             "/posts/{post_id}/replies": {
                 "post": {

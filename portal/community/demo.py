@@ -43,16 +43,29 @@ def seed(demo: Any) -> None:
     """Topics, members and threads (through the real services, so that everything is consistent)."""
     users = dict(demo.users)
     for email, name, locale in MEMBERS:
-        users[email] = accounts.create_user(email, name, password="hana-customer-1", role="customer", locale=locale)
+        users[email] = accounts.create_user(
+            email, name, password="hana-customer-1", role="customer", locale=locale
+        )
     topics = {
         slug: configure.save_topic(
-            None, slug=slug, name=ko, name_en=en, description=dko, description_en=den, icon=icon, position=i * 10
+            None,
+            slug=slug,
+            name=ko,
+            name_en=en,
+            description=dko,
+            description_en=den,
+            icon=icon,
+            position=i * 10,
         )
         for i, (slug, ko, en, dko, den, icon) in enumerate(TOPICS)
     }
     yuna, james = users["customer@hana.example"], users["james@example.com"]
     minji, haneul, sarah = users["minji@example.com"], users["haneul@example.com"], users["sarah@example.com"]
-    agent, emily, admin = users["agent@hana.example"], users["emily@hana.example"], users["admin@hana.example"]
+    agent, emily, admin = (
+        users["agent@hana.example"],
+        users["emily@hana.example"],
+        users["admin@hana.example"],
+    )
 
     guide = service.create_post(
         admin,
@@ -74,7 +87,11 @@ def seed(demo: Any) -> None:
         tags=["로밍", "일본"],
     )
     _age(roaming, 6)
-    tip = service.add_reply(minji, roaming, "저는 지난번에 하루 요금제를 썼는데 3일 넘어가니 오히려 비싸더라고요. 며칠권이 나아요!")
+    tip = service.add_reply(
+        minji,
+        roaming,
+        "저는 지난번에 하루 요금제를 썼는데 3일 넘어가니 오히려 비싸더라고요. 며칠권이 나아요!",
+    )
     _age(tip, 5.8)
     answer = service.add_reply(
         agent,
@@ -99,7 +116,9 @@ def seed(demo: Any) -> None:
     )
     _age(esim, 3)
     sarah_tip = service.add_reply(
-        sarah, esim, "The QR code is in the Hana app under *My line → eSIM*. Scan it from Settings → Mobile Service."
+        sarah,
+        esim,
+        "The QR code is in the Hana app under *My line → eSIM*. Scan it from Settings → Mobile Service.",
     )
     _age(sarah_tip, 2.9)
     staff_tip = service.add_reply(

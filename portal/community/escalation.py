@@ -88,7 +88,9 @@ def raise_if_sour(item: Post | Reply) -> Ticket | None:
     tags = [COMMUNITY_TAG, SOUR_TAG, *sour.kinds(hits)]
     joins = _joinable(item, post)
     result = receive(
-        _inbound(item, post, priority="high", tags=tags, notify=False, ticket_ref=joins.ref if joins else None)
+        _inbound(
+            item, post, priority="high", tags=tags, notify=False, ticket_ref=joins.ref if joins else None
+        )
     )
     ticket = result.ticket
     if joins is not None:

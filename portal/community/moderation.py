@@ -38,7 +38,9 @@ def flag(actor: User, item: Post | Reply, reason: str, note: str = "") -> Flag:
         raise ValidationFailed([("reason", _l("Choose a reason."))])
     if not policy.can_flag(actor, item):
         raise Forbidden(str(_l("You cannot flag this.")))
-    row = Flag(target_kind=item.kind, target_id=item.id, user_id=actor.id, reason=reason, note=note.strip()[:500])
+    row = Flag(
+        target_kind=item.kind, target_id=item.id, user_id=actor.id, reason=reason, note=note.strip()[:500]
+    )
     try:
         with db.session.begin_nested():
             db.session.add(row)
@@ -182,9 +184,13 @@ def _escape(text: str) -> str:
 
 def _move_followers(source: Post, target: Post) -> None:
     already = set(
-        db.session.scalars(sa.select(Follow.user_id).where(Follow.kind == "post", Follow.key == str(target.id)))
+        db.session.scalars(
+            sa.select(Follow.user_id).where(Follow.kind == "post", Follow.key == str(target.id))
+        )
     )
-    rows = db.session.scalars(sa.select(Follow).where(Follow.kind == "post", Follow.key == str(source.id))).all()
+    rows = db.session.scalars(
+        sa.select(Follow).where(Follow.kind == "post", Follow.key == str(source.id))
+    ).all()
     for row in rows:
         if row.user_id in already:
             db.session.delete(row)

@@ -88,11 +88,7 @@ def topics() -> sa.Select:
 
 def topic_counts() -> sa.Select:
     """(topic id, published posts) for every topic."""
-    return (
-        sa.select(Post.topic_id, sa.func.count())
-        .where(Post.state == "published")
-        .group_by(Post.topic_id)
-    )
+    return sa.select(Post.topic_id, sa.func.count()).where(Post.state == "published").group_by(Post.topic_id)
 
 
 def replies(post_id: int, viewer: Any, *, after: int | None = None, limit: int = 200) -> sa.Select:

@@ -266,7 +266,9 @@ def accept_answer(actor: User, post: Post, reply: Reply | None) -> None:
         notify.announce("accepted", post, reply, actor)
 
 
-def my_votes(user: Any, posts: Iterable[Post] = (), replies: Iterable[Reply] = ()) -> dict[tuple[str, int], int]:
+def my_votes(
+    user: Any, posts: Iterable[Post] = (), replies: Iterable[Reply] = ()
+) -> dict[tuple[str, int], int]:
     """{(kind, id): value} of the viewer's votes on these items, in one query."""
     if not getattr(user, "is_authenticated", False):
         return {}

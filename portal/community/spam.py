@@ -85,7 +85,9 @@ def screen(actor: Any, title: str, body: str) -> Screening:
         raise ValidationFailed([("body", _l("You already posted this. Edit your earlier post instead."))])
     new_poster = contributions(actor.id) < setting("COMMUNITY_NEW_POSTER_THRESHOLD")
     if new_poster and _recent(actor.id) >= setting("COMMUNITY_NEW_POSTER_DAILY"):
-        raise TooFast(str(_l("New members can post a limited number of times a day. Please try again later.")))
+        raise TooFast(
+            str(_l("New members can post a limited number of times a day. Please try again later."))
+        )
     links = content.count_links(body)
     limit = setting("COMMUNITY_NEW_POSTER_MAX_LINKS" if new_poster else "COMMUNITY_MAX_LINKS")
     hold = None

@@ -14,6 +14,17 @@ def _next() -> int:
     return _n["i"]
 
 
+@pytest.fixture(autouse=True)
+def _quick_password_hashes(monkeypatch: Any) -> None:
+    """These tests create many accounts; scrypt costs a third of a second each on a shared machine. Sign-in
+    still checks real hashes (pbkdf2 with one round), so only the cost changes, not what is tested."""
+    from werkzeug.security import generate_password_hash
+
+    from portal.accounts import service
+
+    monkeypatch.setattr(service, "generate_password_hash", lambda p: generate_password_hash(p, "pbkdf2:sha256:1"))
+
+
 @pytest.fixture()
 def make_topic(db: Any) -> Any:
     from portal.community import configure
@@ -49,7 +60,9 @@ def make_reply(db: Any, make_user: Any) -> Any:
 
     def make(post: Any, author: Any = None, body: str | None = None) -> Any:
         author = author or make_user("customer")
-        reply = service.add_reply(author, post, body or f"저는 앱에서 바꿨어요. 설정 메뉴에 있어요 ({_next()})")
+        reply = service.add_reply(
+            author, post, body or f"저는 앱에서 바꿨어요. 설정 메뉴에 있어요 ({_next()})"
+        )
         db.session.commit()
         return reply
 

@@ -37,7 +37,9 @@ def unsafe_parts(html: str) -> list[str]:
             for name, value in attrs:
                 if name.startswith("on"):
                     found.append(name)
-                if name in ("href", "src") and (value or "").strip().lower().startswith(("javascript", "data")):
+                if name in ("href", "src") and (value or "").strip().lower().startswith(
+                    ("javascript", "data")
+                ):
                     found.append(f"{name}={value}")
 
     Parser().feed(html)
@@ -61,7 +63,9 @@ def test_links_and_repetition_are_measured():
     assert content.count_links("see https://a.example and www.b.example and https://a.example") == 2
     assert content.count_links("[x](https://a.example/1) [y](https://a.example/2)") == 2
     assert content.is_repetitive("buy now " * 10)
-    assert not content.is_repetitive("요금제를 바꾸려면 앱에서 설정 메뉴로 들어가서 요금제 변경을 누르면 됩니다 정말 쉬워요")
+    assert not content.is_repetitive(
+        "요금제를 바꾸려면 앱에서 설정 메뉴로 들어가서 요금제 변경을 누르면 됩니다 정말 쉬워요"
+    )
 
 
 @pytest.mark.parametrize(

@@ -14,24 +14,36 @@ from portal.tickets.models import Message, Ticket
 def _messages(ticket):
     from portal.extensions import db
 
-    return db.session.scalars(sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)).all()
+    return db.session.scalars(
+        sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)
+    ).all()
 
 
-def test_an_angry_post_opens_a_high_priority_tagged_ticket_through_the_one_door(db, make_post, make_user, agent):
+def test_an_angry_post_opens_a_high_priority_tagged_ticket_through_the_one_door(
+    db, make_post, make_user, agent
+):
     user = make_user("customer", name="오태식")
-    post = make_post(user, title="환불을 안 해주네요", body="해지했는데 요금이 또 나갔어요. 이거 사기 아닌가요? 최악")
+    post = make_post(
+        user, title="환불을 안 해주네요", body="해지했는데 요금이 또 나갔어요. 이거 사기 아닌가요? 최악"
+    )
     ticket = db.session.get(Ticket, post.ticket_id)
     assert ticket.channel == "community" and ticket.priority == "high" and ticket.status == "new"
     assert set(ticket.tags) == {"community", "sour-post", "angry"}
     assert ticket.customer_id == customer_for_user(user).id
     assert {"환불 안 해주", "사기", "최악"} <= set(post.sour_terms)
     inbound, note = _messages(ticket)
-    assert inbound.channel == "community" and inbound.direction == "inbound" and "요금이 또 나갔어요" in inbound.text
+    assert (
+        inbound.channel == "community"
+        and inbound.direction == "inbound"
+        and "요금이 또 나갔어요" in inbound.text
+    )
     assert f"/community/posts/{post.id}" in inbound.text and inbound.meta["community"]["post_id"] == post.id
     assert note.direction == "internal" and "사기" in note.text and f"/community/posts/{post.id}" in note.text
     # the customer's history holds both, each naming the other
     entries = db.session.scalars(
-        sa.select(TimelineEntry).where(TimelineEntry.customer_id == ticket.customer_id).order_by(TimelineEntry.id)
+        sa.select(TimelineEntry)
+        .where(TimelineEntry.customer_id == ticket.customer_id)
+        .order_by(TimelineEntry.id)
     ).all()
     post_entry = next(e for e in entries if e.kind == "post")
     assert post_entry.ticket_ref == str(ticket.ref) and post_entry.url == f"/community/posts/{post.id}"
@@ -73,8 +85,12 @@ def test_a_sour_reply_of_someone_else_opens_their_own_ticket(db, make_post, make
 
 
 def test_staff_posts_and_held_spam_are_never_raised(db, make_post, agent):
-    staff_post = make_post(agent, title="장애 안내", body="일부 지역 인터넷 장애가 있었습니다. 지금은 복구되었습니다.")
-    spam = make_post(title="최악의 통신사 탈출", body="https://x.example https://y.example https://z.example 사기 아님")
+    staff_post = make_post(
+        agent, title="장애 안내", body="일부 지역 인터넷 장애가 있었습니다. 지금은 복구되었습니다."
+    )
+    spam = make_post(
+        title="최악의 통신사 탈출", body="https://x.example https://y.example https://z.example 사기 아님"
+    )
     assert staff_post.ticket_id is None and spam.ticket_id is None and spam.state == "held"
 
 
@@ -103,7 +119,9 @@ def test_a_staff_post_cannot_become_a_ticket(db, make_post, agent):
         escalation.post_to_ticket(agent, make_post(agent))
 
 
-def test_promoting_an_answer_asks_the_knowledge_base_for_a_draft(db, make_post, make_reply, agent, draft_receiver):
+def test_promoting_an_answer_asks_the_knowledge_base_for_a_draft(
+    db, make_post, make_reply, agent, draft_receiver
+):
     post = make_post(title="로밍 요금제 비교", tags=["로밍"])
     reply = make_reply(post, author=agent, body="**5일권**이 가장 저렴합니다.")
     url = escalation.promote(agent, reply)

@@ -10,7 +10,9 @@ from portal.community.models import Flag, Follow, Post, Reply, Vote
 from portal.core.errors import DomainError, Forbidden, ValidationFailed
 
 
-def test_a_flag_is_once_per_person_and_puts_the_item_in_the_queue(db, make_post, make_reply, make_user, agent):
+def test_a_flag_is_once_per_person_and_puts_the_item_in_the_queue(
+    db, make_post, make_reply, make_user, agent
+):
     post = make_post(make_user("customer"))
     moderation.approve(agent, post)  # a reviewed first post leaves the queue
     reply = make_reply(post)
@@ -45,7 +47,9 @@ def test_enough_flags_hide_an_item_until_a_moderator_decides(db, make_post, make
     moderation.approve(agent, reply)
     db.session.commit()
     assert reply.state == "published" and not reply.needs_review and post.reply_count == 1
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Flag).where(Flag.resolved_at.is_(None))) == 0
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Flag).where(Flag.resolved_at.is_(None))) == 0
+    )
     assert set(db.session.scalars(sa.select(Flag.resolution))) == {"approved"}
 
 
@@ -102,7 +106,9 @@ def test_pin_lock_and_move(db, make_post, make_topic, agent):
     assert post.topic_id == second.id and post.topic.slug == second.slug
 
 
-def test_merging_folds_a_post_its_replies_votes_and_followers_into_another(db, make_post, make_reply, make_user, agent):
+def test_merging_folds_a_post_its_replies_votes_and_followers_into_another(
+    db, make_post, make_reply, make_user, agent
+):
     target = make_post(title="eSIM 설정 방법", tags=["esim"])
     source = make_post(title="eSIM 어떻게 켜나요", tags=["아이폰"])
     answer = make_reply(source)
@@ -119,7 +125,9 @@ def test_merging_folds_a_post_its_replies_votes_and_followers_into_another(db, m
     assert sorted(target.tags) == ["esim", "아이폰"]
     vote = db.session.scalar(sa.select(Vote).where(Vote.user_id == voter.id))
     assert vote.target_kind == "reply" and next(r for r in moved if r.id == vote.target_id).score == 1
-    followers = db.session.scalars(sa.select(Follow.user_id).where(Follow.kind == "post", Follow.key == str(target.id)))
+    followers = db.session.scalars(
+        sa.select(Follow.user_id).where(Follow.kind == "post", Follow.key == str(target.id))
+    )
     assert source.author_id in set(followers)
     with pytest.raises(ValidationFailed):
         moderation.merge(agent, source, target)

@@ -25,7 +25,9 @@ def test_a_new_post_in_a_followed_topic_or_tag_notifies_in_the_portal_and_by_mai
     notify.follow(both, "tag", "esim", email=False)
     db.session.commit()
     author = make_user("customer", name="질문자")
-    post = make_post(author, title="eSIM 설정", body="아이폰 eSIM 설정 방법이 궁금해요", topic=topic, tags=["esim"])
+    post = make_post(
+        author, title="eSIM 설정", body="아이폰 eSIM 설정 방법이 궁금해요", topic=topic, tags=["esim"]
+    )
     assert [n.event for n in _notes(db, by_topic)] == ["new_post"]
     assert [n.event for n in _notes(db, by_tag)] == ["new_post"]
     assert len(_notes(db, both)) == 1  # one notification even when two follows match
@@ -39,7 +41,9 @@ def test_a_new_post_in_a_followed_topic_or_tag_notifies_in_the_portal_and_by_mai
     assert "새 글" in korean["Subject"]
 
 
-def test_answers_notify_the_threads_followers_but_not_the_one_who_answered(db, make_user, make_post, make_reply):
+def test_answers_notify_the_threads_followers_but_not_the_one_who_answered(
+    db, make_user, make_post, make_reply
+):
     asker, helper = make_user("customer"), make_user("customer")
     post = make_post(asker)
     make_reply(post, author=helper)

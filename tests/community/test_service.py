@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from portal.community import service
-from portal.community.models import Post, Vote
+from portal.community.models import Vote
 from portal.core.errors import DomainError, Forbidden, ValidationFailed
 from portal.customers.models import TimelineEntry
 
@@ -25,7 +25,9 @@ def test_a_customers_post_is_published_tagged_followed_and_on_their_timeline(db,
     assert "<strong>도쿄</strong>" in post.body_html
     customer = customer_for_user(user)
     entry = db.session.scalar(sa.select(TimelineEntry).where(TimelineEntry.customer_id == customer.id))
-    assert entry.kind == "post" and entry.channel == "community" and entry.url == f"/community/posts/{post.id}"
+    assert (
+        entry.kind == "post" and entry.channel == "community" and entry.url == f"/community/posts/{post.id}"
+    )
     assert "로밍 요금제 질문" in entry.summary
     from portal.community.models import Follow
 
@@ -182,7 +184,9 @@ def test_the_asker_or_staff_accepts_an_answer_others_cannot(db, make_post, make_
 def test_edits_are_sanitized_and_only_for_the_author_or_staff(db, make_post, make_user, agent):
     author = make_user("customer")
     post = make_post(author)
-    service.edit_post(author, post, title="고친 제목입니다", body="<script>x</script> **고침**", tags=["수정"])
+    service.edit_post(
+        author, post, title="고친 제목입니다", body="<script>x</script> **고침**", tags=["수정"]
+    )
     assert "<script>" not in post.body_html and "<strong>고침</strong>" in post.body_html
     assert post.edited_at is not None and post.tags == ["수정"]
     with pytest.raises(Forbidden):

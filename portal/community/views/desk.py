@@ -21,7 +21,14 @@ from portal.core.errors import DomainError, ValidationFailed
 from portal.extensions import db
 
 bp = Blueprint("community_desk", __name__, url_prefix="/desk/community")
-ui.nav_item("desk", _l("Community"), "community_desk.queue", icon="people", order=40, badge=lambda _u: queries.review_count())
+ui.nav_item(
+    "desk",
+    _l("Community"),
+    "community_desk.queue",
+    icon="people",
+    order=40,
+    badge=lambda _u: queries.review_count(),
+)
 ui.slot("desk.queue.row", "community/_queue_row.html")
 ui.slot("desk.ticket.sidebar", "community/_ticket_sidebar.html")
 
@@ -179,7 +186,10 @@ def promote(reply_id: int) -> Any:
         return _back(reply)
     if url is None:
         db.session.rollback()
-        flash(_("The knowledge base did not take the draft (it may not be installed). Nothing was changed."), "warning")
+        flash(
+            _("The knowledge base did not take the draft (it may not be installed). Nothing was changed."),
+            "warning",
+        )
         return _back(reply)
     db.session.commit()
     flash(_("A draft article was made from this answer."), "success")

@@ -24,8 +24,16 @@ def index() -> Any:
     follows = db.session.scalars(queries.follows_of(current_user.id)).all()
     post_ids = [int(f.key) for f in follows if f.kind == "post" and f.key.isdigit()]
     topic_ids = [int(f.key) for f in follows if f.kind == "topic" and f.key.isdigit()]
-    posts = {p.id: p for p in db.session.scalars(sa.select(Post).where(Post.id.in_(post_ids)))} if post_ids else {}
-    topics = {t.id: t for t in db.session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids)))} if topic_ids else {}
+    posts = (
+        {p.id: p for p in db.session.scalars(sa.select(Post).where(Post.id.in_(post_ids)))}
+        if post_ids
+        else {}
+    )
+    topics = (
+        {t.id: t for t in db.session.scalars(sa.select(Topic).where(Topic.id.in_(topic_ids)))}
+        if topic_ids
+        else {}
+    )
     return render_template(
         "community/notifications.html", notifications=rows, follows=follows, posts=posts, topics=topics
     )

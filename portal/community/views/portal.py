@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -40,7 +40,9 @@ def unread() -> int | None:
     """The signed-in person's unread notifications (for badges), None when there are none."""
     if not current_user.is_authenticated:
         return None
-    return db.session.scalar(queries.unread_count(current_user.id)) or None
+    if "community_unread" not in g:
+        g.community_unread = db.session.scalar(queries.unread_count(current_user.id)) or None
+    return g.community_unread
 
 
 ui.nav_item("portal", _l("Community"), "community.board", icon="people", order=30, badge=lambda _u: unread())
@@ -85,7 +87,7 @@ def _board(filters: queries.BoardFilter, *, topic: Topic | None = None, tag: str
     try:
         after = decode_cursor(request.args.get("after"))
         rows = db.session.scalars(queries.board_page(filters, after=after, limit=PAGE + 1)).all()
-    except (ValueError, TypeError, IndexError):
+    except (ValueError, TypeError, IndexError, DomainError):
         abort(400)
     more = len(rows) > PAGE
     rows = rows[:PAGE]
@@ -171,6 +173,7 @@ def render_thread(post: Post, *, reply_form: Any = None, status: int = 200) -> A
         if request.method == "GET" and unread():
             mark_read(current_user, post_id=post.id)  # opening the thread reads its news
             db.session.commit()
+            g.pop("community_unread", None)
     staff = is_staff(current_user)
     move_form, merge_form = MoveForm(), MergeForm()
     if staff:
@@ -244,7 +247,9 @@ def edit_post(post_id: int) -> Any:
         form.tags.data = " ".join(post.tags)
     if form.validate_on_submit():
         try:
-            service.edit_post(current_user, post, title=form.title.data, body=form.body.data, tags=form.tags.data)
+            service.edit_post(
+                current_user, post, title=form.title.data, body=form.body.data, tags=form.tags.data
+            )
         except ValidationFailed as failed:
             db.session.rollback()
             form.apply(failed)
