@@ -2,7 +2,7 @@
 
 Revision ID: community_1
 Revises: 0001_core
-Create Date: 2026-11-22 13:53:08.110968
+Create Date: 2026-11-22 14:17:27.009993
 
 """
 from alembic import op
@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('description_en', sa.String(length=300), nullable=False),
     sa.Column('icon', sa.String(length=40), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('post_count', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_community_topics')),
     sa.UniqueConstraint('slug', name=op.f('uq_community_topics_slug'))

@@ -97,6 +97,15 @@ SCHEMAS: dict[str, Any] = {
 }  # fmt: skip
 
 
+def limited(responses: dict[str, Any]) -> dict[str, Any]:
+    """The responses of a rate-limited route: the contract's errors plus 429."""
+    responses["429"] = {
+        "description": "Too many requests",
+        "content": {"application/json": {"schema": ref("Error")}},
+    }
+    return responses
+
+
 def document_community_api() -> None:
     """Add the board's paths to the OpenAPI document."""
     post_id = [path_param("post_id", "integer")]
@@ -117,7 +126,7 @@ def document_community_api() -> None:
                 "post": {
                     "summary": "Start a thread (spam checks may hold it for a moderator: `state` held)",
                     "requestBody": body(ref("NewPost")),
-                    "responses": ok(ref("Post"), "Created", "201"),
+                    "responses": limited(ok(ref("Post"), "Created", "201")),
                 },
             },
             "/posts/{post_id}": {
@@ -132,7 +141,7 @@ def document_community_api() -> None:
                     "summary": "Answer on a thread; a locked post answers 409 with code `locked`",
                     "parameters": post_id,
                     "requestBody": body(ref("NewReply")),
-                    "responses": ok(ref("Reply"), "Created", "201"),
+                    "responses": limited(ok(ref("Reply"), "Created", "201")),
                 }
             },
             "/posts/{post_id}/vote": {
@@ -140,7 +149,7 @@ def document_community_api() -> None:
                     "summary": "Vote on a post; the same vote twice is 409 `already_voted`, one's own post 403",
                     "parameters": post_id,
                     "requestBody": body(ref("Vote")),
-                    "responses": ok(ref("Post")),
+                    "responses": limited(ok(ref("Post"))),
                 }
             },
             "/replies/{reply_id}/vote": {
@@ -148,7 +157,7 @@ def document_community_api() -> None:
                     "summary": "Vote on a reply",
                     "parameters": [path_param("reply_id", "integer")],
                     "requestBody": body(ref("Vote")),
-                    "responses": ok(ref("Reply")),
+                    "responses": limited(ok(ref("Reply"))),
                 }
             },
             "/posts/{post_id}/accept": {
@@ -175,7 +184,7 @@ def document_community_api() -> None:
                             },
                         }
                     ),
-                    "responses": ok(ref("Post"), "Flagged", "201"),
+                    "responses": limited(ok(ref("Post"), "Flagged", "201")),
                 }
             },
         },

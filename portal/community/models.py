@@ -34,6 +34,9 @@ class Topic(Model):
     description_en: Mapped[str] = mapped_column(sa.String(300), default="")
     icon: Mapped[str] = mapped_column(sa.String(40), default="chat-square-text")
     position: Mapped[int] = mapped_column(default=50)
+    post_count: Mapped[int] = mapped_column(
+        default=0
+    )  # published posts, kept by the services (no GROUP BY per page)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def label(self, locale: str) -> str:

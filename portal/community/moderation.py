@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from portal.accounts.models import User
 from portal.community import escalation, notify, policy
 from portal.community.models import FLAG_REASONS, Flag, Follow, Post, Reply, Topic, Vote
-from portal.community.service import MAX_TAGS, recount, set_tags
+from portal.community.service import MAX_TAGS, recount, recount_topic, set_tags
 from portal.community.settings import setting
 from portal.core import searchable
 from portal.core.db import utcnow
@@ -69,7 +69,9 @@ def _resolve_flags(item: Post | Reply, resolution: str) -> None:
 
 def _take_down(item: Post | Reply, reason: str) -> None:
     item.state, item.hidden_reason = "hidden", reason
-    if isinstance(item, Reply):
+    if isinstance(item, Post):
+        recount_topic(item.topic_id)
+    else:
         post = db.session.get(Post, item.post_id)
         assert post is not None
         db.session.flush()
@@ -93,6 +95,8 @@ def approve(actor: User, item: Post | Reply) -> None:
     assert post is not None
     if isinstance(item, Reply):
         recount(post)
+    else:
+        recount_topic(post.topic_id)
     if was_held:
         post.last_activity_at = max(post.last_activity_at, item.created_at)
         if isinstance(item, Post):
@@ -128,7 +132,10 @@ def lock(actor: User, post: Post, locked: bool) -> None:
 def move(actor: User, post: Post, topic: Topic | None) -> None:
     """Put a post under another topic."""
     _staff(actor)
+    old = post.topic_id
     post.topic_id = topic.id if topic else None
+    recount_topic(old)
+    recount_topic(post.topic_id)
     db.session.flush()
     db.session.expire(post, ["topic"])
     searchable.changed(db.session, "post", post.id)
@@ -173,6 +180,7 @@ def merge(actor: User, source: Post, target: Post) -> None:
     source.needs_review, source.review_reason = False, None
     db.session.flush()
     recount(target)
+    recount_topic(source.topic_id)
     searchable.changed(db.session, "post", [source.id, target.id])
 
 

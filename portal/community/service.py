@@ -97,6 +97,7 @@ def create_post(
     db.session.flush()
     searchable.changed(db.session, "post", post.id)
     if post.is_published:
+        recount_topic(post.topic_id)
         notify.announce("new_post", post, actor=actor)
     if screening.hold != "links" and screening.hold != "repetition":
         escalation.raise_if_sour(post)
@@ -149,6 +150,20 @@ def add_reply(actor: User, post: Post, body: str) -> Reply:
     if screening.hold is None:
         escalation.raise_if_sour(reply)
     return reply
+
+
+def recount_topic(topic_id: int | None) -> None:
+    """Keep a topic's count of published posts true (after a post appears, moves or goes)."""
+    if topic_id is None:
+        return
+    db.session.flush()
+    count = (
+        sa.select(sa.func.count())
+        .select_from(Post)
+        .where(Post.topic_id == topic_id, Post.state == "published")
+        .scalar_subquery()
+    )
+    db.session.execute(sa.update(Topic).where(Topic.id == topic_id).values(post_count=count))
 
 
 def recount(post: Post) -> None:

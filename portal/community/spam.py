@@ -42,17 +42,32 @@ def _count(model: Any, *conditions: Any) -> int:
     return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions)) or 0
 
 
-def contributions(user_id: int) -> int:
-    """Published posts and replies that no moderator still has to look at."""
-    return sum(
-        _count(m, m.author_id == user_id, m.state == "published", m.needs_review.is_(False))
-        for m in (Post, Reply)
-    )
+def _count_upto(model: Any, cap: int, *conditions: Any) -> int:
+    # Counting stops at `cap`: a prolific member costs as little as a new one.
+    inner = sa.select(sa.literal(1)).select_from(model).where(*conditions).limit(cap).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(inner)) or 0
 
 
-def authored(user_id: int) -> int:
-    """Everything this person ever wrote on the board, whatever became of it."""
-    return sum(_count(m, m.author_id == user_id) for m in (Post, Reply))
+def is_new_poster(user_id: int) -> bool:
+    """Fewer published, reviewed posts and replies than COMMUNITY_NEW_POSTER_THRESHOLD."""
+    cap = setting("COMMUNITY_NEW_POSTER_THRESHOLD")
+    found = 0
+    for model in (Post, Reply):
+        found += _count_upto(
+            model,
+            cap - found,
+            model.author_id == user_id,
+            model.state == "published",
+            model.needs_review.is_(False),
+        )
+        if found >= cap:
+            return False
+    return True
+
+
+def has_written(user_id: int) -> bool:
+    """Whether this person ever wrote anything on the board, whatever became of it."""
+    return any(_count_upto(m, 1, m.author_id == user_id) for m in (Post, Reply))
 
 
 def _repeated(user_id: int, fingerprint: str) -> tuple[bool, bool]:
@@ -83,7 +98,7 @@ def screen(actor: Any, title: str, body: str) -> Screening:
     mine, others = _repeated(actor.id, fingerprint)
     if mine:
         raise ValidationFailed([("body", _l("You already posted this. Edit your earlier post instead."))])
-    new_poster = contributions(actor.id) < setting("COMMUNITY_NEW_POSTER_THRESHOLD")
+    new_poster = is_new_poster(actor.id)
     if new_poster and _recent(actor.id) >= setting("COMMUNITY_NEW_POSTER_DAILY"):
         raise TooFast(
             str(_l("New members can post a limited number of times a day. Please try again later."))
@@ -95,5 +110,5 @@ def screen(actor: Any, title: str, body: str) -> Screening:
         hold = "links"
     elif others or content.is_repetitive(body):
         hold = "repetition"
-    review = "first_post" if authored(actor.id) == 0 else None
+    review = None if has_written(actor.id) else "first_post"
     return Screening(hold, review, fingerprint)

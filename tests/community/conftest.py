@@ -22,7 +22,9 @@ def _quick_password_hashes(monkeypatch: Any) -> None:
 
     from portal.accounts import service
 
-    monkeypatch.setattr(service, "generate_password_hash", lambda p: generate_password_hash(p, "pbkdf2:sha256:1"))
+    monkeypatch.setattr(
+        service, "generate_password_hash", lambda p: generate_password_hash(p, "pbkdf2:sha256:1")
+    )
 
 
 @pytest.fixture()

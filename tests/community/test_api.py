@@ -255,7 +255,9 @@ def test_posting_is_rate_limited(tmp_path, db_kind, pg_server):
         limited = client.post(
             "/api/v1/posts", headers={"Authorization": f"Bearer {token}"}, json={"title": "x"}
         )
+        document = client.get("/api/v1/openapi.json").get_json()
     finally:
         limiter.enabled = False  # one limiter per process: leave it as the other tests expect
     assert codes == [201, 201, 429]
     assert limited.status_code == 429 and limited.get_json()["error"]["code"] == "rate_limited"
+    validator_for(document, "/posts", "post", "429").validate(limited.get_json())

@@ -101,9 +101,18 @@ def test_pin_lock_and_move(db, make_post, make_topic, agent):
     assert db.session.scalars(queries.pinned(filters)).all() == [post]
     assert post not in db.session.scalars(queries.board_page(filters, after=None, limit=10)).all()
     assert other in db.session.scalars(queries.board_page(filters, after=None, limit=10)).all()
+    db.session.refresh(first)
+    assert first.post_count == 2
     moderation.move(agent, post, second)
     db.session.commit()
     assert post.topic_id == second.id and post.topic.slug == second.slug
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert (first.post_count, second.post_count) == (1, 1)
+    moderation.hide(agent, other)
+    db.session.commit()
+    db.session.refresh(first)
+    assert first.post_count == 0
 
 
 def test_merging_folds_a_post_its_replies_votes_and_followers_into_another(

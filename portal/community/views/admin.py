@@ -28,8 +28,7 @@ ui.nav_item("admin", _l("Sour words"), "community_admin.sour_words", icon="emoji
 def topics() -> Any:
     """The board's topics in their order."""
     rows = db.session.scalars(queries.topics()).all()
-    counts = dict(db.session.execute(queries.topic_counts()).all())
-    return render_template("community/admin_topics.html", topics=rows, counts=counts)
+    return render_template("community/admin_topics.html", topics=rows)
 
 
 @bp.route("/topics/new", methods=["GET", "POST"], defaults={"topic_id": None})

@@ -93,14 +93,12 @@ def _board(filters: queries.BoardFilter, *, topic: Topic | None = None, tag: str
     rows = rows[:PAGE]
     pinned = db.session.scalars(queries.pinned(filters)).all() if not after else []
     topics = db.session.scalars(queries.topics()).all()
-    counts = dict(db.session.execute(queries.topic_counts()).all())
     following = _following([("topic", str(topic.id))] if topic else [("tag", tag)] if tag else [])
     return render_template(
         "community/board.html",
         posts=rows,
         pinned=pinned,
         topics=topics,
-        counts=counts,
         topic=topic,
         tag=tag,
         filters=filters,
