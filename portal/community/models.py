@@ -159,7 +159,6 @@ class Reply(_Content, Model):
     article_url: Mapped[str | None] = mapped_column(sa.String(500))  # promoted into a draft article
 
     author: Mapped[User] = relationship(lazy="joined", foreign_keys=[author_id])
-    post: Mapped[Post] = relationship(lazy="select")
 
     kind = "reply"
 

@@ -12,8 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from portal.community import content, policy, queries, service
-from portal.community.forms import FLAG_LABELS, MergeForm, MoveForm, PostForm
+from portal.community.forms import FLAG_LABELS, MergeForm, MoveForm, PostForm, ReplyForm
 from portal.community.models import Post, Reply, Topic
+from portal.community.notify import mark_read
 from portal.community.settings import setting
 from portal.core import ui
 from portal.core.api import decode_cursor, encode_cursor
@@ -159,9 +160,6 @@ def thread(post_id: int) -> Any:
 
 def render_thread(post: Post, *, reply_form: Any = None, status: int = 200) -> Any:
     """The thread page (also after a reply that failed, with its errors)."""
-    from portal.community.forms import ReplyForm
-    from portal.community.notify import mark_read
-
     replies = db.session.scalars(queries.replies(post.id, current_user)).all()
     keys = [("post", post.id)] + [("reply", r.id) for r in replies]
     votes = service.my_votes(current_user, [post], replies)
@@ -263,8 +261,6 @@ def edit_post(post_id: int) -> Any:
 @login_required
 def edit_reply(reply_id: int) -> Any:
     """The author (or staff) corrects a reply."""
-    from portal.community.forms import ReplyForm
-
     reply = db.session.get(Reply, reply_id)
     if reply is None or not policy.can_view(current_user, reply) or not policy.can_edit(current_user, reply):
         abort(404)
