@@ -19,6 +19,14 @@ from portal.channels.email import views as email_views
 from portal.channels.email import webhook as email_webhook
 from portal.channels.web import adapter as web_adapter
 from portal.channels.web import views as web_views
+from portal.community import api as community_api
+from portal.community import demo as _community_demo  # noqa: F401 - adds the board's demo threads
+from portal.community import searchable as _community_search  # noqa: F401 - registers posts as searchable
+from portal.community.views import actions as community_actions
+from portal.community.views import admin as community_admin
+from portal.community.views import desk as community_desk
+from portal.community.views import notifications as community_notifications
+from portal.community.views import portal as community_portal
 from portal.core import api as core_api
 from portal.core import i18n, jobs, outbox, security, ui
 from portal.core import views as core_views
@@ -46,6 +54,12 @@ BLUEPRINTS = (
     customers_api.bp,
     email_views.bp,
     email_webhook.bp,
+    community_portal.bp,
+    community_actions.bp,
+    community_notifications.bp,
+    community_desk.bp,
+    community_admin.bp,
+    community_api.bp,
 )
 
 CLI_COMMANDS = (
@@ -60,7 +74,16 @@ CLI_COMMANDS = (
 CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "channels/email")
+TRANSLATION_DOMAINS = (
+    "core",
+    "accounts",
+    "customers",
+    "tickets",
+    "channels/web",
+    "admin",
+    "channels/email",
+    "community",
+)
 
 _session_hooks_installed = False
 
