@@ -21,6 +21,12 @@ from portal.core import views as core_views
 from portal.core.auth import is_admin, is_staff
 from portal.core.db import init_engine_events
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.feedback import api as feedback_api
+from portal.feedback import cli as feedback_cli
+from portal.feedback import views as feedback_views
+from portal.reports import api as reports_api
+from portal.reports import cli as reports_cli
+from portal.reports import views as reports_views
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
 from portal.tickets import searchable as _ticket_search  # noqa: F401 - registers tickets as searchable
@@ -40,6 +46,10 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    feedback_views.bp,
+    feedback_api.bp,
+    reports_views.bp,
+    reports_api.bp,
 )
 
 CLI_COMMANDS = (
@@ -48,12 +58,14 @@ CLI_COMMANDS = (
     demo.seed_demo_command,
     demo.demo_logins_command,
     worker_command,
+    feedback_cli.surveys,
+    reports_cli.reports,
 )
 
 CHANNEL_ADAPTERS = (web_adapter.adapter,)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin")
+TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "feedback", "reports")
 
 _session_hooks_installed = False
 
