@@ -343,8 +343,12 @@ def _follow_up(survey: Survey, ticket: Ticket) -> None:
     tickets.update_ticket(ticket, None, status="open" if reopen else None, add_tags=["low-score"])
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         ticket.flagged = str(
-            _l("Low %(kind)s score %(score)d/%(of)d: follow up with the customer.",
-               kind=survey.kind.upper(), score=survey.score, of=SCALES[survey.kind][1])
+            _l(
+                "%(kind)s %(score)d/%(of)d: a low score, follow up with the customer.",
+                kind=survey.kind.upper(),
+                score=survey.score,
+                of=SCALES[survey.kind][1],
+            )
         )[:200]
 
 
