@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.channels.registry import customer_locale
 from portal.core import outbox
@@ -142,29 +142,30 @@ def _create(
     source_type: str | None = None,
     source_id: int | None = None,
 ) -> Survey | None:
-    survey = Survey(
-        key=key,
-        kind=kind,
-        trigger=trigger,
-        customer_id=customer.id,
-        ticket_id=ticket.id if ticket is not None else None,
-        source_type=source_type,
-        source_id=source_id,
-        touchpoint=touch.touchpoint,
-        agent_id=touch.agent_id,
-        group_id=touch.group_id,
-        channel=touch.channel,
-        locale=customer_locale(customer),
-        created_at=now,
-        closes_at=now + timedelta(days=cfg.answer_days),
+    values = {
+        "key": key,
+        "kind": kind,
+        "trigger": trigger,
+        "customer_id": customer.id,
+        "ticket_id": ticket.id if ticket is not None else None,
+        "source_type": source_type,
+        "source_id": source_id,
+        "touchpoint": touch.touchpoint,
+        "agent_id": touch.agent_id,
+        "group_id": touch.group_id,
+        "channel": touch.channel,
+        "locale": customer_locale(customer),
+        "created_at": now,
+        "closes_at": now + timedelta(days=cfg.answer_days),
+        "followed_up": False,
+    }
+    # A concurrent trigger may have made it first: the unique key says so, without failing this transaction.
+    # (No SAVEPOINT: its release would hand this transaction's outbox rows to the queue before the commit.)
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    new_id = db.session.scalar(
+        insert(Survey).values(**values).on_conflict_do_nothing(index_elements=["key"]).returning(Survey.id)
     )
-    try:
-        with db.session.begin_nested():  # a concurrent trigger made it first: the unique key says so
-            db.session.add(survey)
-            db.session.flush()
-    except IntegrityError:
-        return None
-    return survey
+    return db.session.get(Survey, new_id) if new_id is not None else None
 
 
 def nps_round(now: datetime | None = None, *, rng: random.Random | None = None) -> list[Survey]:

@@ -68,7 +68,13 @@ def _group_rows(period: Period, totals: Any) -> list[Row]:
         rows[key or NO_GROUP].times[metric] = stat
     for key, by_kind in scores.items():
         rows[key or NO_GROUP].scores = by_kind
-    return sorted(rows.values(), key=lambda r: (r.key == NO_GROUP, r.name))
+    # A regrouped ticket leaves a daily row of zeros behind: rows without any figure are not shown.
+    shown = [r for r in rows.values() if r.created or r.solved or _has_figures(r)]
+    return sorted(shown, key=lambda r: (r.key == NO_GROUP, r.name))
+
+
+def _has_figures(row: Row) -> bool:
+    return any(s.n for s in row.times.values()) or any(s.answers for s in row.scores.values())
 
 
 def _agent_rows(period: Period) -> list[Row]:
