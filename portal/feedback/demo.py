@@ -36,7 +36,12 @@ COMMENTS = {
 def _served(ticket: Any, channel: str, agent: Any, rng: random.Random) -> str:
     """Answer the ticket the way its channel usually is: an agent, the chat bot, an article, the catalog."""
     if channel == "chat" and rng.random() < 0.4:
-        tickets.add_reply(ticket, None, "도움말 문서를 안내해 드렸어요. 더 필요하시면 상담원을 연결해 드립니다.", author_kind="bot")
+        tickets.add_reply(
+            ticket,
+            None,
+            "도움말 문서를 안내해 드렸어요. 더 필요하시면 상담원을 연결해 드립니다.",
+            author_kind="bot",
+        )
         return "bot"
     if channel == "web" and rng.random() < 0.35:
         ticket.context = {"articles": [{"title": "비밀번호 재설정 방법", "url": "/kb/1"}]}
@@ -88,7 +93,9 @@ def _answer(ticket: Any, rng: random.Random) -> None:
             continue  # not everyone answers
         low, high = survey.scale
         score = rng.choice([high, high, high - 1, high - 1, low + (high - low) // 2, low + 1, low])
-        comment = rng.choice(COMMENTS.get(score, (None,))) if survey.kind == "csat" and rng.random() < 0.6 else None
+        comment = (
+            rng.choice(COMMENTS.get(score, (None,))) if survey.kind == "csat" and rng.random() < 0.6 else None
+        )
         service.answer(survey, score, comment, now=ticket.solved_at + timedelta(hours=rng.uniform(1, 20)))
 
 

@@ -186,7 +186,9 @@ def nps_round(now: datetime | None = None, *, rng: random.Random | None = None) 
     active = (
         sa.select(Ticket.customer_id)
         .join(Customer, Customer.id == Ticket.customer_id)
-        .where(Ticket.created_at >= since, Customer.merged_into_id.is_(None), Ticket.customer_id.not_in(asked))
+        .where(
+            Ticket.created_at >= since, Customer.merged_into_id.is_(None), Ticket.customer_id.not_in(asked)
+        )
         .distinct()
     )
     ids = sorted(db.session.scalars(active).all())
@@ -208,8 +210,9 @@ def _ask_nps(customer_ids: list[int], cfg: SurveySettings, now: datetime) -> lis
     touches = {
         row.customer_id: Touch(row.touchpoint, row.agent_id, row.group_id, row.channel)
         for row in db.session.execute(
-            sa.select(Survey.customer_id, Survey.touchpoint, Survey.agent_id, Survey.group_id, Survey.channel)
-            .join(latest, latest.c.id == Survey.id)
+            sa.select(
+                Survey.customer_id, Survey.touchpoint, Survey.agent_id, Survey.group_id, Survey.channel
+            ).join(latest, latest.c.id == Survey.id)
         )
     }
     made = []
@@ -239,15 +242,24 @@ def _check_score(survey: Survey, score: Any) -> int | None:
     low, high = SCALES[survey.kind]
     if score is None:
         if survey.score is None:
-            raise ValidationFailed([("score", _l("Choose a score from %(low)d to %(high)d.", low=low, high=high))])
+            raise ValidationFailed(
+                [("score", _l("Choose a score from %(low)d to %(high)d.", low=low, high=high))]
+            )
         return None
     if isinstance(score, bool) or not isinstance(score, int) or not low <= score <= high:
-        raise ValidationFailed([("score", _l("Choose a score from %(low)d to %(high)d.", low=low, high=high))])
+        raise ValidationFailed(
+            [("score", _l("Choose a score from %(low)d to %(high)d.", low=low, high=high))]
+        )
     return score
 
 
 def answer(
-    survey: Survey, score: int | None, comment: str | None = None, *, actor: Any = None, now: datetime | None = None
+    survey: Survey,
+    score: int | None,
+    comment: str | None = None,
+    *,
+    actor: Any = None,
+    now: datetime | None = None,
 ) -> bool:
     """Record or change an answer (until the survey closes); the same answer twice changes nothing.
 

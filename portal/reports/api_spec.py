@@ -56,8 +56,16 @@ PATHS: dict[str, Any] = {
             "summary": "Headline report figures of a period (team leads and admins)",
             "operationId": "reportSummary",
             "parameters": [
-                query("from", "First day, YYYY-MM-DD (default: 29 days before `to`)", {"type": "string", "format": "date"}),
-                query("to", "Last day, YYYY-MM-DD, included (default: today)", {"type": "string", "format": "date"}),
+                query(
+                    "from",
+                    "First day, YYYY-MM-DD (default: 29 days before `to`)",
+                    {"type": "string", "format": "date"},
+                ),
+                query(
+                    "to",
+                    "Last day, YYYY-MM-DD, included (default: today)",
+                    {"type": "string", "format": "date"},
+                ),
                 query("group", "Only this group (an id)", {"type": "integer"}),
             ],
             "responses": ok(ref("ReportSummary")),

@@ -64,7 +64,15 @@ def _summary(report: Report) -> Iterable[list[Any]]:
 def _trend(report: Report) -> Iterable[list[Any]]:
     chart = report.chart
     channels = list(chart["created"])
-    yield ["bucket_start", *[f"created_{c}" for c in channels], "solved", "backlog", "csat_percent", "nps", "ces"]
+    yield [
+        "bucket_start",
+        *[f"created_{c}" for c in channels],
+        "solved",
+        "backlog",
+        "csat_percent",
+        "nps",
+        "ces",
+    ]
     for i, label in enumerate(chart["labels"]):
         yield [
             label,
@@ -98,8 +106,8 @@ def _table(rows: list[Row], key_header: str, with_counts: bool, with_times: bool
 def _comments(report: Report) -> Iterable[list[Any]]:
     yield ["answered_at", "kind", "score", "ticket", "touchpoint", "channel", "comment"]
     for s in report.comments:
-        ticket = s.ticket.ref if s.ticket is not None else None
-        yield [s.answered_at.isoformat() if s.answered_at else None, s.kind, s.score, ticket, s.touchpoint, s.channel, s.comment]
+        answered = s.answered_at.isoformat() if s.answered_at else None
+        yield [answered, s.kind, s.score, s.ticket_ref, s.touchpoint, s.channel, s.comment]
 
 
 def rows_of(table: str, report: Report) -> Iterable[list[Any]]:

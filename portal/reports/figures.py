@@ -147,17 +147,20 @@ def counts(period: Period) -> Counts:
     """Add up the daily rollups of the period."""
     result = Counts(by_channel={c: {"created": 0, "solved": 0} for c in CHANNELS})
     for row in db.session.execute(queries.daily(period)):
-        result.created += row.created
-        result.solved += row.solved
-        for table, key in ((result.by_channel, row.channel), (result.by_group, row.group_key)):
-            cell = table.setdefault(key, {"created": 0, "solved": 0})
-            cell["created"] += row.created
-            cell["solved"] += row.solved
+        created, solved = int(row.created or 0), int(row.solved or 0)
+        result.created += created
+        result.solved += solved
+        cell = result.by_channel.setdefault(row.channel, {"created": 0, "solved": 0})
+        cell["created"] += created
+        cell["solved"] += solved
         day = result.by_day.setdefault(row.day, {"created": 0, "solved": 0})
-        day["created"] += row.created
-        day["solved"] += row.solved
+        day["created"] += created
+        day["solved"] += solved
         bucket = result.created_by_bucket.setdefault(row.channel, {})
-        bucket[period.bucket_of(row.day)] = bucket.get(period.bucket_of(row.day), 0) + row.created
+        start = period.bucket_of(row.day)
+        bucket[start] = bucket.get(start, 0) + created
+    for row in db.session.execute(queries.per_group(period)):
+        result.by_group[row.group_key] = {"created": int(row.created or 0), "solved": int(row.solved or 0)}
     return result
 
 

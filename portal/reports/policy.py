@@ -12,7 +12,7 @@ from portal.reports.models import ReportSettings, ReportViewer
 
 
 def agents_mode() -> str:
-    """"all" (every agent sees reports, the default) or "leads" (only agents listed as leads)."""
+    """ "all" (every agent sees reports, the default) or "leads" (only agents listed as leads)."""
     row = db.session.get(ReportSettings, 1)
     return row.agents if row is not None else "all"
 

@@ -5,29 +5,47 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
+from portal.accounts.models import User
+from portal.customers.models import Customer
 from portal.feedback.models import Survey
 from portal.reports.models import DailyCount, TicketFact
 from portal.reports.period import Period
+from portal.tickets.models import Ticket
 
 PERCENTS = (50, 90)
 
 
-def daily(period: Period) -> sa.Select:
-    """Created and solved per day, group and channel within the period."""
-    stmt = sa.select(
-        DailyCount.day, DailyCount.group_key, DailyCount.channel, DailyCount.created, DailyCount.solved
-    ).where(DailyCount.day.between(period.first, period.last))
+def _sums(period: Period, *keys: Any) -> sa.Select:
+    stmt = (
+        sa.select(
+            *keys,
+            sa.func.sum(DailyCount.created).label("created"),
+            sa.func.sum(DailyCount.solved).label("solved"),
+        )
+        .where(DailyCount.day.between(period.first, period.last))
+        .group_by(*keys)
+    )
     if period.group_id is not None:
         stmt = stmt.where(DailyCount.group_key == period.group_id)
     return stmt
 
 
+def daily(period: Period) -> sa.Select:
+    """Created and solved per day and channel within the period."""
+    return _sums(period, DailyCount.day, DailyCount.channel)
+
+
+def per_group(period: Period) -> sa.Select:
+    """Created and solved per group within the period."""
+    return _sums(period, DailyCount.group_key)
+
+
 def open_before(period: Period) -> sa.Select:
     """Tickets created before the period and not solved before it: the backlog the period starts with."""
     stmt = sa.select(
-        sa.func.coalesce(sa.func.sum(DailyCount.created), 0) - sa.func.coalesce(sa.func.sum(DailyCount.solved), 0)
+        sa.func.coalesce(sa.func.sum(DailyCount.created), 0)
+        - sa.func.coalesce(sa.func.sum(DailyCount.solved), 0)
     ).where(DailyCount.day < period.first)
     if period.group_id is not None:
         stmt = stmt.where(DailyCount.group_key == period.group_id)
@@ -96,13 +114,34 @@ def survey_totals(period: Period, by: str | None = None) -> sa.Select:
     return stmt
 
 
+def _said() -> sa.Select:
+    """Answers with what the comment and follow-up lists show, in one flat row (no entity loading)."""
+    return (
+        sa.select(
+            Survey.id,
+            Survey.kind,
+            Survey.score,
+            Survey.comment,
+            Survey.answered_at,
+            Survey.touchpoint,
+            Survey.channel,
+            Ticket.ref.label("ticket_ref"),
+            Ticket.subject.label("ticket_subject"),
+            User.name.label("agent_name"),
+            Customer.name.label("customer_name"),
+        )
+        .join(Customer, Customer.id == Survey.customer_id)
+        .outerjoin(Ticket, Ticket.id == Survey.ticket_id)
+        .outerjoin(User, User.id == Survey.agent_id)
+    )
+
+
 def comments(period: Period, limit: int = 20) -> sa.Select:
     """The latest answers with a comment, in the period."""
     start, end = period.bounds
     stmt = (
-        sa.select(Survey)
+        _said()
         .where(Survey.answered_at >= start, Survey.answered_at < end, Survey.comment.is_not(None))
-        .options(selectinload(Survey.ticket))
         .order_by(Survey.answered_at.desc(), Survey.id.desc())
         .limit(limit)
     )
@@ -119,14 +158,13 @@ def follow_ups(period: Period, limit: int = 20) -> sa.Select:
         sa.and_(Survey.kind == "nps", Survey.score <= 6),
     )
     stmt = (
-        sa.select(Survey)
+        _said()
         .where(
             Survey.answered_day.between(period.first, period.last),
             Survey.score.is_not(None),
             Survey.followed_up.is_(False),
             low,
         )
-        .options(selectinload(Survey.ticket))
         .order_by(Survey.answered_at.desc(), Survey.id.desc())
         .limit(limit)
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from portal.accounts.models import Group, User
 from portal.extensions import db
-from portal.feedback.models import TOUCHPOINTS, Survey
+from portal.feedback.models import SCALES, TOUCHPOINTS, is_low
 from portal.reports import queries
 from portal.reports.figures import (
     METRICS,
@@ -27,6 +27,35 @@ from portal.reports.period import Period
 from portal.tickets.models import CHANNELS
 
 
+@dataclass(frozen=True)
+class Said:
+    """One answer in the comment or follow-up lists."""
+
+    id: int
+    kind: str
+    score: int
+    comment: str | None
+    answered_at: Any
+    touchpoint: str
+    channel: str | None
+    ticket_ref: int | None
+    ticket_subject: str | None
+    agent_name: str | None
+    customer_name: str
+
+    @property
+    def scale(self) -> tuple[int, int]:
+        return SCALES[self.kind]
+
+    @property
+    def is_low(self) -> bool:
+        return is_low(self.kind, self.score)
+
+
+def _said(stmt: Any) -> list[Said]:
+    return [Said(**row._mapping) for row in db.session.execute(stmt)]
+
+
 @dataclass
 class Report:
     """Everything the reports page, its charts and its CSV export show."""
@@ -43,8 +72,8 @@ class Report:
     agents: list[Row]
     touchpoints: list[Row]
     chart: dict[str, Any]
-    comments: list[Survey] = field(default_factory=list)
-    follow_ups: list[Survey] = field(default_factory=list)
+    comments: list[Said] = field(default_factory=list)
+    follow_ups: list[Said] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
@@ -58,9 +87,11 @@ def _rows(keys: set[Any], labels: dict[Any, str]) -> dict[Any, Row]:
 def _group_rows(period: Period, totals: Any) -> list[Row]:
     times = durations(period, "group_id")
     scores = satisfaction(period, "group_id")
-    keys = {k or NO_GROUP for k in totals.by_group} | {k or NO_GROUP for _, k in times} | {
-        k or NO_GROUP for k in scores
-    }
+    keys = (
+        {k or NO_GROUP for k in totals.by_group}
+        | {k or NO_GROUP for _, k in times}
+        | {k or NO_GROUP for k in scores}
+    )
     rows = _rows(keys, names(Group, keys))
     for key, cell in totals.by_group.items():
         rows[key or NO_GROUP].created, rows[key or NO_GROUP].solved = cell["created"], cell["solved"]
@@ -114,7 +145,9 @@ def _chart(period: Period, totals: Any, backlog_series: list[int]) -> dict[str, 
             target[kind].add(score)
     solved_by_bucket: dict[date, int] = {}
     for day, cell in totals.by_day.items():
-        solved_by_bucket[period.bucket_of(day)] = solved_by_bucket.get(period.bucket_of(day), 0) + cell["solved"]
+        solved_by_bucket[period.bucket_of(day)] = (
+            solved_by_bucket.get(period.bucket_of(day), 0) + cell["solved"]
+        )
     return {
         "granularity": period.granularity,
         "labels": [b.isoformat() for b in buckets],
@@ -140,7 +173,11 @@ def build(period: Period) -> Report:
     channels = []
     channel_scores = satisfaction(period, "channel")
     for channel in CHANNELS:
-        row = Row(channel, created=totals.by_channel[channel]["created"], solved=totals.by_channel[channel]["solved"])
+        row = Row(
+            channel,
+            created=totals.by_channel[channel]["created"],
+            solved=totals.by_channel[channel]["solved"],
+        )
         row.scores = channel_scores.get(channel, row.scores)
         if row.created or row.solved or any(s.answers for s in row.scores.values()):
             channels.append(row)
@@ -158,6 +195,6 @@ def build(period: Period) -> Report:
         agents=_agent_rows(period),
         touchpoints=_score_rows(period, "touchpoint", TOUCHPOINTS),
         chart=_chart(period, totals, backlog_series),
-        comments=list(db.session.scalars(queries.comments(period))),
-        follow_ups=list(db.session.scalars(queries.follow_ups(period))),
+        comments=_said(queries.comments(period)),
+        follow_ups=_said(queries.follow_ups(period)),
     )

@@ -111,7 +111,9 @@ def sync_recent(since: datetime) -> int:
             sa.select(Ticket.id).where(Ticket.status == status, Ticket.updated_at >= since)
         ).all()
         for start in range(0, len(ids), 500):
-            for ticket in db.session.scalars(sa.select(Ticket).where(Ticket.id.in_(ids[start : start + 500]))):
+            for ticket in db.session.scalars(
+                sa.select(Ticket).where(Ticket.id.in_(ids[start : start + 500]))
+            ):
                 sync_ticket(ticket)
                 count += 1
     return count

@@ -26,7 +26,9 @@ from portal.tickets.forms import CHANNEL_LABELS
 
 bp = Blueprint("reports", __name__)
 formatting.register(bp)
-ui.nav_item("desk", _l("Reports"), "reports.page", icon="bar-chart-line", order=40, visible=policy.can_view_reports)
+ui.nav_item(
+    "desk", _l("Reports"), "reports.page", icon="bar-chart-line", order=40, visible=policy.can_view_reports
+)
 ui.nav_item("admin", _l("Reports access"), "reports.access", icon="bar-chart-line", order=45)
 
 MEASURE_LABELS = {

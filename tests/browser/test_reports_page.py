@@ -22,8 +22,12 @@ def _seed_fortnight(tag: str) -> dict[str, Any]:
     from portal.tickets.inbound import Inbound
     from portal.tickets.intake import receive
 
-    admin = accounts.create_user(f"boss.{tag}@example.com", "팀장 이보람", password="password-123", role="admin", locale="ko")
-    agent = accounts.create_user(f"agent.{tag}@example.com", f"상담원 {tag}", password="password-123", role="agent")
+    admin = accounts.create_user(
+        f"boss.{tag}@example.com", "팀장 이보람", password="password-123", role="admin", locale="ko"
+    )
+    agent = accounts.create_user(
+        f"agent.{tag}@example.com", f"상담원 {tag}", password="password-123", role="agent"
+    )
     groups = [
         accounts.save_group(None, name=f"요금 {tag}", description="", member_ids=[agent.id]),
         accounts.save_group(None, name=f"기술 {tag}", description="", member_ids=[agent.id]),
@@ -123,4 +127,6 @@ def test_an_empty_period_still_draws_empty_charts_without_errors(new_page, seed)
 def _admin_only(tag: str) -> str:
     from portal.accounts import service as accounts
 
-    return accounts.create_user(f"solo.{tag}@example.com", "Solo", password="password-123", role="admin").email
+    return accounts.create_user(
+        f"solo.{tag}@example.com", "Solo", password="password-123", role="admin"
+    ).email

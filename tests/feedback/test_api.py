@@ -37,9 +37,16 @@ def test_a_customer_lists_and_answers_their_survey(client, db, agent, make_user,
     assert listed.status_code == 200
     validator_for(spec, "/surveys", "get", 200).validate(listed.get_json())
     (item,) = listed.get_json()["items"]
-    assert (item["kind"], item["ticket"], item["score"], item["answered_at"]) == ("csat", str(ticket.ref), None, None)
+    assert (item["kind"], item["ticket"], item["score"], item["answered_at"]) == (
+        "csat",
+        str(ticket.ref),
+        None,
+        None,
+    )
     assert item["sent_at"] is not None
-    answered = client.post(f"/api/v1/surveys/{item['id']}/answer", headers=headers, json={"score": 4, "comment": "좋아요"})
+    answered = client.post(
+        f"/api/v1/surveys/{item['id']}/answer", headers=headers, json={"score": 4, "comment": "좋아요"}
+    )
     assert answered.status_code == 200
     validator_for(spec, "/surveys/{id}/answer", "post", 200).validate(answered.get_json())
     assert (answered.get_json()["score"], answered.get_json()["comment"]) == (4, "좋아요")
@@ -49,7 +56,9 @@ def test_a_customer_lists_and_answers_their_survey(client, db, agent, make_user,
     assert client.get("/api/v1/surveys", headers=headers).get_json()["items"][0]["score"] == 5
 
 
-def test_another_customer_sees_nothing_and_bad_input_gets_the_contract_errors(client, db, agent, make_user, make_inbound):
+def test_another_customer_sees_nothing_and_bad_input_gets_the_contract_errors(
+    client, db, agent, make_user, make_inbound
+):
     user, ticket = _customer_ticket(db, make_user, make_inbound, agent, "api2@example.com")
     stranger = _headers(db, make_user("customer", email="stranger@example.com"))
     survey = db.session.query(Survey).one()
@@ -69,7 +78,10 @@ def test_another_customer_sees_nothing_and_bad_input_gets_the_contract_errors(cl
     for body, status in cases:
         response = client.post(f"/api/v1/surveys/{survey.id}/answer", headers=headers, json=body)
         assert response.status_code == status, body
-        assert "score" in response.get_json()["error"].get("fields", {}) or "comment" in response.get_json()["error"]["fields"]
+        assert (
+            "score" in response.get_json()["error"].get("fields", {})
+            or "comment" in response.get_json()["error"]["fields"]
+        )
     not_json = client.post(f"/api/v1/surveys/{survey.id}/answer", headers=headers, data="nope")
     assert not_json.status_code == 400 and not_json.get_json()["error"]["code"] == "bad_request"
     assert client.get("/api/v1/surveys?ticket=abc", headers=headers).status_code == 422
@@ -82,7 +94,9 @@ def test_another_customer_sees_nothing_and_bad_input_gets_the_contract_errors(cl
     assert closed.status_code == 409 and closed.get_json()["error"]["code"] == "survey_closed"
 
 
-def test_staff_record_answers_given_by_phone_but_not_about_their_own_work(client, db, agent, make_user, make_inbound):
+def test_staff_record_answers_given_by_phone_but_not_about_their_own_work(
+    client, db, agent, make_user, make_inbound
+):
     _, ticket = _customer_ticket(db, make_user, make_inbound, agent, "api3@example.com")
     survey = db.session.query(Survey).one()
     assert survey.agent_id == agent.id
@@ -91,7 +105,9 @@ def test_staff_record_answers_given_by_phone_but_not_about_their_own_work(client
     colleague = make_user("agent", name="동료")
     listed = client.get(f"/api/v1/surveys?ticket={ticket.ref}", headers=_headers(db, colleague))
     assert listed.get_json()["items"][0]["agent"] == agent.email
-    recorded = client.post(f"/api/v1/surveys/{survey.id}/answer", headers=_headers(db, colleague), json={"score": 2})
+    recorded = client.post(
+        f"/api/v1/surveys/{survey.id}/answer", headers=_headers(db, colleague), json={"score": 2}
+    )
     assert recorded.status_code == 200
     db.session.refresh(survey)
     assert survey.recorded_by_id == colleague.id and survey.score == 2

@@ -16,7 +16,9 @@ from tests.feedback.conftest import survey_links, survey_mail
 
 
 def _surveys(db, ticket):
-    return db.session.scalars(sa.select(Survey).where(Survey.ticket_id == ticket.id).order_by(Survey.id)).all()
+    return db.session.scalars(
+        sa.select(Survey).where(Survey.ticket_id == ticket.id).order_by(Survey.id)
+    ).all()
 
 
 def test_a_solved_ticket_brings_a_survey_back_into_the_customers_history(
@@ -55,7 +57,9 @@ def test_a_solved_ticket_brings_a_survey_back_into_the_customers_history(
     assert entry.customer_id == ticket.customer_id and entry.ticket_id == ticket.id
     assert entry.summary == "CSAT 5/5 · “빠른 환불 감사합니다”"
     kinds = db.session.scalars(
-        sa.select(TicketEvent.kind).where(TicketEvent.ticket_id == ticket.id, TicketEvent.kind.like("survey%"))
+        sa.select(TicketEvent.kind).where(
+            TicketEvent.ticket_id == ticket.id, TicketEvent.kind.like("survey%")
+        )
     ).all()
     assert kinds == ["survey", "survey_changed"]
 
@@ -104,7 +108,9 @@ def test_a_forged_altered_or_expired_link_shows_nothing(client, db, app, make_ti
     assert _surveys(db, ticket)[0].score is None
 
 
-def test_a_link_shows_only_its_own_survey_and_follows_a_customer_merge(client, db, agent, make_ticket, solve, smtp):
+def test_a_link_shows_only_its_own_survey_and_follows_a_customer_merge(
+    client, db, agent, make_ticket, solve, smtp
+):
     from portal.customers import service as customers
 
     mine = solve(make_ticket("email", email="mine@example.com", subject="내 문의"))
@@ -173,7 +179,9 @@ def test_reopened_before_the_mail_leaves_nothing_is_asked(db, agent, make_ticket
     assert survey.sent_at is None
     tickets.update_ticket(ticket, agent, status="open")
     db.session.commit()
-    event = db.session.scalar(sa.select(outbox.OutboxEvent).where(outbox.OutboxEvent.kind == "feedback.send_survey"))
+    event = db.session.scalar(
+        sa.select(outbox.OutboxEvent).where(outbox.OutboxEvent.kind == "feedback.send_survey")
+    )
     mailing.send_surveys(dict(event.payload))
     db.session.commit()
     assert _surveys(db, ticket) == []

@@ -31,7 +31,12 @@ def test_the_agent_who_answered_and_the_channel_are_credited(db, make_user, make
     tickets.update_ticket(ticket, other, assignee=other)
     solve(ticket, reply="원격으로 고쳤습니다.", by=other)
     (survey,) = _surveys(db, ticket.id)
-    assert (survey.touchpoint, survey.agent_id, survey.channel, survey.trigger) == ("agent", other.id, "chat", "ticket_solved")
+    assert (survey.touchpoint, survey.agent_id, survey.channel, survey.trigger) == (
+        "agent",
+        other.id,
+        "chat",
+        "ticket_solved",
+    )
 
 
 def test_a_chat_the_bot_answered_is_credited_to_the_bot(db, make_ticket):
@@ -40,7 +45,12 @@ def test_a_chat_the_bot_answered_is_credited_to_the_bot(db, make_ticket):
     signals.chat_ended.send(SimpleNamespace(id=77, customer_id=ticket.customer_id), ticket=ticket, actor=None)
     db.session.commit()
     (survey,) = _surveys(db, ticket.id)
-    assert (survey.touchpoint, survey.trigger, survey.source_type, survey.source_id) == ("bot", "chat_ended", "chat", 77)
+    assert (survey.touchpoint, survey.trigger, survey.source_type, survey.source_id) == (
+        "bot",
+        "chat_ended",
+        "chat",
+        77,
+    )
     tickets.update_ticket(ticket, None, status="solved")  # the chat's ticket solved later: not asked again
     db.session.commit()
     assert len(_surveys(db, ticket.id)) == 1
@@ -48,7 +58,9 @@ def test_a_chat_the_bot_answered_is_credited_to_the_bot(db, make_ticket):
 
 def test_a_request_fulfilled_by_automation_is_credited_to_the_catalog(db, make_ticket):
     ticket = make_ticket("catalog", email="cat@example.com")
-    signals.request_fulfilled.send(SimpleNamespace(id=5, customer_id=ticket.customer_id), ticket=ticket, automatic=True)
+    signals.request_fulfilled.send(
+        SimpleNamespace(id=5, customer_id=ticket.customer_id), ticket=ticket, automatic=True
+    )
     db.session.commit()
     (survey,) = _surveys(db, ticket.id)
     assert (survey.touchpoint, survey.trigger, survey.agent_id) == ("catalog", "request_fulfilled", None)
@@ -69,7 +81,9 @@ def test_a_customer_who_solved_it_with_an_article_credits_self_service(db, make_
     from portal.tickets.intake import receive
 
     customer = make_user("customer", email="self@example.com")
-    result = receive(make_inbound("web", user_id=customer.id, email=customer.email, context={"articles": ["환불 안내"]}))
+    result = receive(
+        make_inbound("web", user_id=customer.id, email=customer.email, context={"articles": ["환불 안내"]})
+    )
     tickets.update_ticket(result.ticket, customer, status="solved")
     db.session.commit()
     (survey,) = _surveys(db, result.ticket.id)
@@ -87,7 +101,9 @@ def test_a_customer_nobody_can_reach_is_not_asked(db, make_ticket, solve):
     assert _surveys(db, ticket.id) == []
 
 
-def test_a_low_score_flags_and_tags_the_ticket_and_a_lead_clears_the_flag(client, db, agent, make_ticket, solve, smtp):
+def test_a_low_score_flags_and_tags_the_ticket_and_a_lead_clears_the_flag(
+    client, db, agent, make_ticket, solve, smtp
+):
     ticket = solve(make_ticket("email", email="low@example.com"))
     client.get(survey_links(survey_mail(smtp.wait_for(2)))[1])
     refreshed = db.session.get(Ticket, ticket.id)
@@ -104,7 +120,9 @@ def test_a_low_score_flags_and_tags_the_ticket_and_a_lead_clears_the_flag(client
     assert "survey_followed_up" in kinds
 
 
-def test_a_low_score_reopens_the_ticket_when_the_admin_chose_so(client, db, make_ticket, solve, smtp, survey_settings):
+def test_a_low_score_reopens_the_ticket_when_the_admin_chose_so(
+    client, db, make_ticket, solve, smtp, survey_settings
+):
     survey_settings(low_score_action="reopen")
     ticket = solve(make_ticket("email", email="reopen@example.com"))
     client.get(survey_links(survey_mail(smtp.wait_for(2)))[2])
@@ -113,7 +131,9 @@ def test_a_low_score_reopens_the_ticket_when_the_admin_chose_so(client, db, make
     assert len(_surveys(db, ticket.id)) == 1  # solving it again asks nothing more
 
 
-def test_ces_follows_csat_on_the_same_page_when_enabled(client, db, make_ticket, solve, smtp, survey_settings):
+def test_ces_follows_csat_on_the_same_page_when_enabled(
+    client, db, make_ticket, solve, smtp, survey_settings
+):
     survey_settings(ces_enabled=True)
     ticket = solve(make_ticket("email", email="ces@example.com"))
     mails = smtp.wait_for(2)
@@ -150,7 +170,9 @@ def test_nps_goes_to_a_sample_of_active_customers_on_schedule(db, make_ticket, s
         assert customers.isdisjoint({s.customer_id for s in again})  # asked NPS once per active window
 
 
-def test_customers_answer_in_the_portal_and_staff_never_see_the_buttons(client, make_client, db, make_user, agent, make_inbound):
+def test_customers_answer_in_the_portal_and_staff_never_see_the_buttons(
+    client, make_client, db, make_user, agent, make_inbound
+):
     from portal.tickets.intake import receive
 
     user = make_user("customer", email="portal@example.com")
@@ -165,7 +187,9 @@ def test_customers_answer_in_the_portal_and_staff_never_see_the_buttons(client, 
     assert "How did we do?" in home and "포털 문의" in home
     action = page.split('action="/survey/')[1].split('"')[0]
     assert client.post(f"/survey/{action}", data={"score": "4"}).status_code == 302
-    assert "Thank you for your feedback (4 of 5)" in client.get(f"/requests/{result.ticket.ref}").get_data(as_text=True)
+    assert "Thank you for your feedback (4 of 5)" in client.get(f"/requests/{result.ticket.ref}").get_data(
+        as_text=True
+    )
     staff = make_client()
     staff.login(agent.email)
     assert "/survey/" not in staff.get(f"/requests/{result.ticket.ref}").get_data(as_text=True)

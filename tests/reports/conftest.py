@@ -43,7 +43,9 @@ def seeded(db: Any, make_user: Any, make_inbound: Any) -> Seeded:
     data = Seeded()
     data.agents = {"a1": make_user("agent", name="김상담"), "a2": make_user("agent", name="이상담")}
     data.groups = {
-        "billing": accounts.save_group(None, name="Billing", description="", member_ids=[data.agents["a1"].id]),
+        "billing": accounts.save_group(
+            None, name="Billing", description="", member_ids=[data.agents["a1"].id]
+        ),
         "tech": accounts.save_group(None, name="Tech", description="", member_ids=[data.agents["a2"].id]),
     }
     cfg = feedback.stored_settings()
@@ -68,10 +70,17 @@ def seeded(db: Any, make_user: Any, make_inbound: Any) -> Seeded:
         step(when, lambda: tickets.add_reply(ticket, data.agents[agent], "답변입니다"))
 
     def solve(ticket: Any, agent: str, when: datetime) -> None:
-        step(when, lambda: tickets.update_ticket(ticket, data.agents[agent], assignee=data.agents[agent], status="solved"))
+        step(
+            when,
+            lambda: tickets.update_ticket(
+                ticket, data.agents[agent], assignee=data.agents[agent], status="solved"
+            ),
+        )
 
     def answer(ticket: Any, kind: str, score: int, when: datetime, comment: str | None = None) -> None:
-        survey = db.session.scalar(sa.select(Survey).where(Survey.ticket_id == ticket.id, Survey.kind == kind))
+        survey = db.session.scalar(
+            sa.select(Survey).where(Survey.ticket_id == ticket.id, Survey.kind == kind)
+        )
         step(when, lambda: feedback.answer(survey, score, comment))
 
     t5 = open_ticket("t5", "email", at(-5, "10:00"), "tech", "t5@example.com")  # backlog from before
@@ -89,7 +98,10 @@ def seeded(db: Any, make_user: Any, make_inbound: Any) -> Seeded:
     reply(t3, "a1", at(1, "10:05"))
     solve(t3, "a1", at(1, "11:00"))
     answer(t3, "csat", 4, at(1, "13:00"))
-    step(at(1, "12:00"), lambda: receive(make_inbound("web", email="t3@example.com", ticket_ref=t3.ref, text="또 안 돼요")))
+    step(
+        at(1, "12:00"),
+        lambda: receive(make_inbound("web", email="t3@example.com", ticket_ref=t3.ref, text="또 안 돼요")),
+    )
     solve(t3, "a1", at(3, "10:00"))
     t4 = open_ticket("t4", "phone", at(2, "08:00"), None, "t4@example.com")
     reply(t4, "a2", at(2, "08:30"))
@@ -136,7 +148,8 @@ def expected(db: Any, first: date, last: date, group_id: int | None = None) -> d
     frt = [int((t.first_response_at - t.created_at).total_seconds()) for t in responded]
     res = [int((t.solved_at - t.created_at).total_seconds()) for t in solved]
     answers = [
-        s for s in db.session.scalars(sa.select(Survey).where(Survey.score.is_not(None)))
+        s
+        for s in db.session.scalars(sa.select(Survey).where(Survey.score.is_not(None)))
         if inside(s.answered_at) and (group_id is None or s.group_id == group_id)
     ]
 
@@ -152,7 +165,9 @@ def expected(db: Any, first: date, last: date, group_id: int | None = None) -> d
 
     def backlog_at(day: date) -> int:
         return sum(
-            1 for t in tickets if local_day(t.created_at) <= day and (t.solved_at is None or local_day(t.solved_at) > day)
+            1
+            for t in tickets
+            if local_day(t.created_at) <= day and (t.solved_at is None or local_day(t.solved_at) > day)
         )
 
     days = [first + timedelta(days=i) for i in range((last - first).days + 1)]

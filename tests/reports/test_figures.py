@@ -28,12 +28,30 @@ def test_the_summary_api_answers_exactly_the_contracts_keys_with_exact_figures(c
     assert response.status_code == 200
     body = response.get_json()
     assert set(body) == {
-        "tickets_created", "by_channel", "first_response_median_s", "resolution_median_s",
-        "csat", "nps", "ces", "deflection_rate", "auto_resolution_rate", "sla_breaches",
+        "tickets_created",
+        "by_channel",
+        "first_response_median_s",
+        "resolution_median_s",
+        "csat",
+        "nps",
+        "ces",
+        "deflection_rate",
+        "auto_resolution_rate",
+        "sla_breaches",
     }
-    for key in ("tickets_created", "by_channel", "first_response_median_s", "resolution_median_s", "csat", "nps", "ces"):
+    for key in (
+        "tickets_created",
+        "by_channel",
+        "first_response_median_s",
+        "resolution_median_s",
+        "csat",
+        "nps",
+        "ces",
+    ):
         assert body[key] == want[key], key
-    assert body["tickets_created"] == 5 and body["by_channel"]["phone"] == 1  # the seed is what we think it is
+    assert (
+        body["tickets_created"] == 5 and body["by_channel"]["phone"] == 1
+    )  # the seed is what we think it is
     assert (body["deflection_rate"], body["auto_resolution_rate"], body["sla_breaches"]) == (None, None, None)
     from tests.test_openapi import validator_for
 
@@ -50,7 +68,11 @@ def test_the_page_figures_percentiles_and_backlog_match(db, seeded):
     assert report.times["resolution"].median == want["resolution_median_s"]
     assert report.times["resolution"].p90 == pytest.approx(want["resolution_p90_s"])
     assert report.times["resolution"].n == len(want["res_values"]) == 3
-    assert [report.scores[k].value for k in ("csat", "nps", "ces")] == [want["csat"], want["nps"], want["ces"]]
+    assert [report.scores[k].value for k in ("csat", "nps", "ces")] == [
+        want["csat"],
+        want["nps"],
+        want["ces"],
+    ]
     assert report.chart["backlog"] == want["backlog"]
     assert report.backlog_end == want["backlog"][-1]
     assert sum(report.chart["solved"]) == want["tickets_solved"]
@@ -74,7 +96,9 @@ def test_per_group_and_per_agent_tables_match(db, seeded):
         solved = [t for t in everything["solved_tickets"] if t.assignee_id == row.key]
         values = sorted(int((t.solved_at - t.created_at).total_seconds()) for t in solved)
         assert row.solved == len(solved)
-        assert row.times["resolution"].median == (sum(values[(len(values) - 1) // 2 : len(values) // 2 + 1]) / (2 - len(values) % 2))
+        assert row.times["resolution"].median == (
+            sum(values[(len(values) - 1) // 2 : len(values) // 2 + 1]) / (2 - len(values) % 2)
+        )
         csat = [s.score for s in everything["answers"] if s.kind == "csat" and s.agent_id == row.key]
         assert row.scores["csat"].answers == len(csat)
     names = {r.name for r in report.agents}
@@ -84,8 +108,18 @@ def test_per_group_and_per_agent_tables_match(db, seeded):
 def test_a_group_filter_narrows_every_figure(client, db, admin, seeded):
     tech = seeded.groups["tech"].id
     want = expected(db, D1, LAST, group_id=tech)
-    body = client.get(f"/api/v1/reports/summary?from={D1}&to={LAST}&group={tech}", headers=_headers(db, admin)).get_json()
-    for key in ("tickets_created", "by_channel", "first_response_median_s", "resolution_median_s", "csat", "nps", "ces"):
+    body = client.get(
+        f"/api/v1/reports/summary?from={D1}&to={LAST}&group={tech}", headers=_headers(db, admin)
+    ).get_json()
+    for key in (
+        "tickets_created",
+        "by_channel",
+        "first_response_median_s",
+        "resolution_median_s",
+        "csat",
+        "nps",
+        "ces",
+    ):
         assert body[key] == want[key], key
     assert build(Period(D1, LAST, tech)).chart["backlog"] == want["backlog"]
 
@@ -96,11 +130,20 @@ def test_a_single_day_and_an_empty_period_give_plain_answers(client, db, admin, 
     assert single.chart["labels"] == [D1.isoformat()] and single.chart["backlog"] == want["backlog"]
     assert single.times["resolution"].median == want["resolution_median_s"]
     far = D1 - timedelta(days=400)
-    empty = client.get(f"/api/v1/reports/summary?from={far}&to={far + timedelta(days=10)}", headers=_headers(db, admin))
+    empty = client.get(
+        f"/api/v1/reports/summary?from={far}&to={far + timedelta(days=10)}", headers=_headers(db, admin)
+    )
     assert empty.get_json() == {
-        "tickets_created": 0, "by_channel": {c: 0 for c in empty.get_json()["by_channel"]},
-        "first_response_median_s": None, "resolution_median_s": None, "csat": None, "nps": None, "ces": None,
-        "deflection_rate": None, "auto_resolution_rate": None, "sla_breaches": None,
+        "tickets_created": 0,
+        "by_channel": {c: 0 for c in empty.get_json()["by_channel"]},
+        "first_response_median_s": None,
+        "resolution_median_s": None,
+        "csat": None,
+        "nps": None,
+        "ces": None,
+        "deflection_rate": None,
+        "auto_resolution_rate": None,
+        "sla_breaches": None,
     }
 
 
@@ -108,8 +151,15 @@ def test_the_incremental_rollups_equal_a_rebuild_from_scratch(db, seeded):
     import sqlalchemy as sa
 
     def snapshot():
-        facts = {f.ticket_id: tuple(getattr(f, n) for n in rollup.FIELDS) for f in db.session.scalars(sa.select(TicketFact))}
-        daily = {(d.day, d.group_key, d.channel): (d.created, d.solved) for d in db.session.scalars(sa.select(DailyCount)) if d.created or d.solved}
+        facts = {
+            f.ticket_id: tuple(getattr(f, n) for n in rollup.FIELDS)
+            for f in db.session.scalars(sa.select(TicketFact))
+        }
+        daily = {
+            (d.day, d.group_key, d.channel): (d.created, d.solved)
+            for d in db.session.scalars(sa.select(DailyCount))
+            if d.created or d.solved
+        }
         return facts, daily
 
     before = snapshot()

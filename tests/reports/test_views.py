@@ -20,7 +20,9 @@ def _headers(db, user):
     return {"Authorization": f"Bearer {token}"}
 
 
-def test_admins_always_and_agents_unless_reports_are_for_leads_only(client, make_client, db, admin, agent, make_user):
+def test_admins_always_and_agents_unless_reports_are_for_leads_only(
+    client, make_client, db, admin, agent, make_user
+):
     customer = make_user("customer")
     api = make_client()
     assert api.get("/api/v1/reports/summary", headers=_headers(db, customer)).status_code == 403
@@ -29,7 +31,9 @@ def test_admins_always_and_agents_unless_reports_are_for_leads_only(client, make
     staff = make_client()
     staff.login(agent.email)
     page = staff.get("/desk/reports")
-    assert page.status_code == 200 and 'href="/desk/reports"' in page.get_data(as_text=True)  # and its nav entry
+    assert page.status_code == 200 and 'href="/desk/reports"' in page.get_data(
+        as_text=True
+    )  # and its nav entry
     db.session.add(ReportSettings(id=1, agents="leads"))
     db.session.commit()
     assert staff.get("/desk/reports").status_code == 404
@@ -46,7 +50,9 @@ def test_admins_always_and_agents_unless_reports_are_for_leads_only(client, make
 def test_an_admin_chooses_the_leads(client, db, admin, agent):
     client.login(admin.email)
     assert client.get("/admin/reports").status_code == 200
-    assert client.post("/admin/reports", data={"agents": "leads", "leads": [str(agent.id)]}).status_code == 302
+    assert (
+        client.post("/admin/reports", data={"agents": "leads", "leads": [str(agent.id)]}).status_code == 302
+    )
     assert db.session.get(ReportSettings, 1).agents == "leads"
     assert db.session.get(ReportViewer, agent.id) is not None
     assert client.post("/admin/reports", data={"agents": "sideways"}).status_code == 422
@@ -59,7 +65,9 @@ def test_bad_periods_are_explained_next_to_their_field(client, make_client, db, 
     body = response.get_data(as_text=True)
     assert body.count("Enter a date as YYYY-MM-DD.") == 2 and "Choose a group from the list." in body
     reversed_ = client.get(f"/desk/reports?from={LAST}&to={D1}")
-    assert reversed_.status_code == 422 and "The start must be on or before the end." in reversed_.get_data(as_text=True)
+    assert reversed_.status_code == 422 and "The start must be on or before the end." in reversed_.get_data(
+        as_text=True
+    )
     too_long = client.get("/desk/reports?from=2020-01-01&to=2025-01-01")
     assert too_long.status_code == 422
     api = make_client().get("/api/v1/reports/summary?from=2025-02-30", headers=_headers(db, admin))
@@ -96,7 +104,13 @@ def test_the_csv_export_carries_the_same_figures(client, db, admin, seeded):
     assert int(rows["tickets_created"]) == want["tickets_created"]
     assert float(rows["resolution_median_s"]) == want["resolution_median_s"]
     assert float(rows["csat"]) == want["csat"]
-    trend = list(csv.DictReader(io.StringIO(client.get(f"/desk/reports/export/trend.csv?{RANGE}").get_data(as_text=True).lstrip("\ufeff"))))
+    trend = list(
+        csv.DictReader(
+            io.StringIO(
+                client.get(f"/desk/reports/export/trend.csv?{RANGE}").get_data(as_text=True).lstrip("\ufeff")
+            )
+        )
+    )
     assert [int(r["backlog"]) for r in trend] == want["backlog"]
     for table in ("channels", "groups", "agents", "touchpoints", "comments"):
         assert client.get(f"/desk/reports/export/{table}.csv?{RANGE}").status_code == 200
@@ -108,7 +122,7 @@ def test_a_comment_that_looks_like_a_formula_is_defused_in_the_csv(client, db, a
     from portal.feedback.models import Survey
 
     survey = db.session.scalar(sa.select(Survey).where(Survey.comment == "친절했어요"))
-    survey.comment = "=HYPERLINK(\"http://evil\")"
+    survey.comment = '=HYPERLINK("http://evil")'
     db.session.commit()
     client.login(admin.email)
     text = client.get(f"/desk/reports/export/comments.csv?{RANGE}").get_data(as_text=True)
