@@ -85,11 +85,13 @@ def _trend(report: Report) -> Iterable[list[Any]]:
         ]
 
 
-def _table(rows: list[Row], key_header: str, with_counts: bool, with_times: bool) -> Iterable[list[Any]]:
+def _table(
+    rows: list[Row], key_header: str, counts: tuple[str, ...], with_times: bool
+) -> Iterable[list[Any]]:
     yield [
         key_header,
         "name",
-        *(["created", "solved"] if with_counts else []),
+        *counts,
         *(TIME_HEADERS if with_times else []),
         *SCORE_HEADERS,
     ]
@@ -97,7 +99,7 @@ def _table(rows: list[Row], key_header: str, with_counts: bool, with_times: bool
         yield [
             row.key,
             row.name,
-            *([row.created, row.solved] if with_counts else []),
+            *[getattr(row, name) for name in counts],
             *(_times(row) if with_times else []),
             *_scores(row),
         ]
@@ -117,13 +119,13 @@ def rows_of(table: str, report: Report) -> Iterable[list[Any]]:
     if table == "trend":
         return _trend(report)
     if table == "channels":
-        return _table(report.channels, "channel", True, False)
+        return _table(report.channels, "channel", ("created", "solved"), False)
     if table == "groups":
-        return _table(report.groups, "group_id", True, True)
+        return _table(report.groups, "group_id", ("created", "solved"), True)
     if table == "agents":
-        return _table(report.agents, "agent_id", True, True)
+        return _table(report.agents, "agent_id", ("solved",), True)
     if table == "touchpoints":
-        return _table(report.touchpoints, "touchpoint", False, False)
+        return _table(report.touchpoints, "touchpoint", (), False)
     return _comments(report)
 
 
