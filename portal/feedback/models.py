@@ -33,9 +33,18 @@ class Survey(Model):
     __table_args__ = (
         sa.Index("ix_surveys_ticket_kind", "ticket_id", "kind"),
         sa.Index("ix_surveys_customer_id", "customer_id", "id"),
-        sa.Index("ix_surveys_kind_answered_day", "kind", "answered_day", "group_id", "score"),
+        # Covers every report aggregate (per day, kind, group, agent, touchpoint, channel): index-only scans.
+        sa.Index(
+            "ix_surveys_answered_day",
+            "answered_day",
+            "kind",
+            "score",
+            "group_id",
+            "agent_id",
+            "touchpoint",
+            "channel",
+        ),
         sa.Index("ix_surveys_answered_at", "answered_at", "id"),
-        sa.Index("ix_surveys_agent_answered_day", "agent_id", "answered_day"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -100,9 +100,10 @@ def durations(period: Period, by: str | None = None) -> dict[tuple[str, Any], St
     """(metric, key) → Stat for first-response and resolution times."""
     picked: dict[tuple[str, Any], dict[int, float]] = defaultdict(dict)
     counts: dict[tuple[str, Any], int] = {}
+    metrics = {code: name for name, code in queries.METRIC_CODES.items()}
     for row in db.session.execute(queries.percentiles(period, by)):
-        picked[(row.metric, row.key)][row.rank] = row.v
-        counts[(row.metric, row.key)] = row.n
+        picked[(metrics[row.metric], row.key)][row.rank] = row.v
+        counts[(metrics[row.metric], row.key)] = row.n
     return {
         key: Stat(interpolate(ranked, counts[key], 50), interpolate(ranked, counts[key], 90), counts[key])
         for key, ranked in picked.items()

@@ -52,9 +52,13 @@ def open_before(period: Period) -> sa.Select:
     return stmt
 
 
+METRIC_CODES = {"first_response": 0, "resolution": 1}  # integers: sorting on a text literal costs a collation
+
+
 def _durations(metric: str, day: Any, value: Any, period: Period, by: str | None) -> sa.Select:
     key = getattr(TicketFact, by) if by else sa.literal(0)
-    stmt = sa.select(sa.literal(metric).label("metric"), key.label("key"), value.label("v")).where(
+    code = sa.literal(METRIC_CODES[metric], sa.Integer)
+    stmt = sa.select(code.label("metric"), key.label("key"), value.label("v")).where(
         day.between(period.first, period.last), value.is_not(None)
     )
     if period.group_id is not None:
@@ -66,7 +70,7 @@ def percentiles(period: Period, by: str | None = None) -> sa.Select:
     """The values at the ranks around the median and the 90th percentile of first-response and resolution
     times, per `by` (group_id, assignee_id or overall): one sort, at most four rows per metric and key.
 
-    Rows: metric ("first_response" | "resolution"), key, rank (1-based), n, value.
+    Rows: metric (METRIC_CODES), key, rank (1-based), n, value.
     """
     values = sa.union_all(
         _durations("first_response", TicketFact.first_response_day, TicketFact.first_response_s, period, by),
