@@ -33,6 +33,12 @@ from portal.core import views as core_views
 from portal.core.auth import is_admin, is_staff
 from portal.core.db import init_engine_events
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.feedback import api as feedback_api
+from portal.feedback import cli as feedback_cli
+from portal.feedback import views as feedback_views
+from portal.reports import api as reports_api
+from portal.reports import cli as reports_cli
+from portal.reports import views as reports_views
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
 from portal.tickets import searchable as _ticket_search  # noqa: F401 - registers tickets as searchable
@@ -60,6 +66,10 @@ BLUEPRINTS = (
     community_desk.bp,
     community_admin.bp,
     community_api.bp,
+    feedback_views.bp,
+    feedback_api.bp,
+    reports_views.bp,
+    reports_api.bp,
 )
 
 CLI_COMMANDS = (
@@ -69,6 +79,8 @@ CLI_COMMANDS = (
     demo.demo_logins_command,
     worker_command,
     email_cli.mail,
+    feedback_cli.surveys,
+    reports_cli.reports,
 )
 
 CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter)
@@ -83,6 +95,8 @@ TRANSLATION_DOMAINS = (
     "admin",
     "channels/email",
     "community",
+    "feedback",
+    "reports",
 )
 
 _session_hooks_installed = False
