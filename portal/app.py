@@ -21,6 +21,9 @@ from portal.core import views as core_views
 from portal.core.auth import is_admin, is_staff
 from portal.core.db import init_engine_events
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.incidents import views as incidents_views
+from portal.rules import views as rules_views
+from portal.sla import views as sla_views
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
 from portal.tickets import searchable as _ticket_search  # noqa: F401 - registers tickets as searchable
@@ -40,6 +43,10 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    sla_views.bp,
+    rules_views.bp,
+    incidents_views.bp,
+    incidents_views.api,
 )
 
 CLI_COMMANDS = (
@@ -53,7 +60,7 @@ CLI_COMMANDS = (
 CHANNEL_ADAPTERS = (web_adapter.adapter,)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin")
+TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "sla", "rules", "incidents")
 
 _session_hooks_installed = False
 
