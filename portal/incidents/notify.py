@@ -105,7 +105,7 @@ def _tell(
 
 def _mail(incident: Incident, template: str, email: str, name: str, locale: str) -> None:
     url = external_url("incidents.notice", incident_id=incident.id)
-    subject, text, html = mail.compose(template, locale, incident=incident, locale=locale, name=name, url=url)
+    subject, text, html = mail.compose(template, locale, incident=incident, lang=locale, name=name, url=url)
     mail.queue(
         db.session, email, subject, text, html, to_name=name or None,
         headers={"Auto-Submitted": "auto-generated"}, meta={"incident_id": incident.id},

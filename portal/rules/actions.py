@@ -158,9 +158,9 @@ def apply(rule: Rule, action: dict[str, Any], ticket: Ticket, outcome: Outcome) 
     elif kind == "send_email":
         _send_email(rule, action, ticket, outcome)
     elif kind == "add_note":
-        note = tickets.add_reply(
-            ticket, None, render_text(action["value"], ticket), internal=True, author_kind="system"
-        )  # type: ignore[arg-type]
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # notes are for the desk: its language
+            text = render_text(action["value"], ticket)
+        note = tickets.add_reply(ticket, None, text, internal=True, author_kind="system")  # type: ignore[arg-type]
         note.author_name = rule.name[:200]
         outcome.done.append("note")
     for name, (old, new) in changes.items():
@@ -247,13 +247,14 @@ def _send_email(rule: Rule, action: dict[str, Any], ticket: Ticket, outcome: Out
         english = locale == "en" and action.get("subject_en") and action.get("body_en")
         subject = action["subject_en"] if english else action["subject"]
         body = action["body_en"] if english else action["body"]
-        text = render_text(body, ticket, for_staff=to != "customer")
         with force_locale(locale):
+            text = render_text(body, ticket, for_staff=to != "customer")
+            title = render_text(subject, ticket, for_staff=to != "customer")[:300]
             html = render_template("emails/rule_email.html", text=text)
         mail.queue(
             db.session,
             address,
-            render_text(subject, ticket, for_staff=to != "customer")[:300],
+            title,
             text,
             html,
             to_name=name,

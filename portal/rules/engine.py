@@ -2,9 +2,10 @@
 
 One run of the triggers for a ticket goes through the active rules in order; each rule whose conditions hold
 applies its actions to the ticket as it is at that moment (so later rules see what earlier ones did). When a pass
-changed a field, the rules run again: a rule set that converges stops by itself. Rules that keep undoing each
-other (A sets what makes B undo it) would never stop: the run ends when a pass leaves the ticket as an earlier
-pass did, or after RULES_MAX_PASSES, and the loop is recorded on the ticket and reported to the admins.
+changed a field, the rules run again, so that a rule placed above the one that made it match still applies; a
+rule that fired does not fire again while its conditions keep holding. Rules that keep undoing each other (A sets
+what makes B undo it) would never stop: the run ends when a pass leaves the ticket as an earlier pass did, or
+after RULES_MAX_PASSES, and the loop is recorded on the ticket and reported to the admins.
 """
 
 from __future__ import annotations
@@ -97,18 +98,28 @@ def snapshot(ticket: Ticket) -> tuple[Any, ...]:
 
 
 def cycle(ticket: Ticket, facts: Facts, rules: list[Rule]) -> int:
-    """Run the rules in passes until stable or looping; returns the number of passes."""
+    """Run the rules in passes until stable or looping; returns the number of passes.
+
+    A rule that fired stays spent while its conditions keep holding (a chain A → B does not make A fire again);
+    a rule whose conditions stop holding is armed again, so that rules undoing each other show up as a loop.
+    """
     limit = max_passes()
     seen: list[tuple[Any, ...]] = []
     shot: set[int] = set()
+    spent: set[int] = set()
     for number in range(1, limit + 1):
         changers: list[Rule] = []
         fields: set[str] = set()
         for rule in rules:
-            outcome = apply_rule(rule, ticket, facts, one_shots=rule.id not in shot, number=number)
-            if outcome is None:
+            if not applies(rule, ticket, facts):
+                spent.discard(rule.id)
                 continue
+            if rule.id in spent:
+                continue
+            outcome = apply_rule(rule, ticket, facts, one_shots=rule.id not in shot, number=number)
             shot.add(rule.id)
+            if applies(rule, ticket, facts):
+                spent.add(rule.id)
             if outcome.changes:
                 changers.append(rule)
                 fields |= set(outcome.changes)
@@ -120,6 +131,13 @@ def cycle(ticket: Ticket, facts: Facts, rules: list[Rule]) -> int:
             return number
         seen.append(state)
     return limit
+
+
+def applies(rule: Rule, ticket: Ticket, facts: Facts) -> bool:
+    """Whether a rule's department and conditions fit the ticket now."""
+    if rule.group_id is not None and rule.group_id != ticket.group_id:
+        return False
+    return conditions.matches(rule.conditions, rule.match, facts)
 
 
 def apply_rule(

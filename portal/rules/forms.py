@@ -13,7 +13,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import Length
 
 from portal.accounts.models import Group, User
 from portal.core.forms import Form, choices
@@ -37,7 +37,7 @@ ACTION_KEYS = ("type", "value", "subject", "body", "subject_en", "body_en")
 
 
 class RuleForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    name = StringField(_l("Name"), validators=[Length(max=120)])  # required: checked with the rows (service)
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items()), validate_choice=False)
     runs_on = SelectField(_l("Runs"), choices=choices(RUNS_ON_LABELS.items()), validate_choice=False)

@@ -3,16 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import (
-    BooleanField,
-    DateField,
-    IntegerField,
-    SelectField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import Length, Optional
 
 from portal.core.forms import Form, choices
 from portal.customers.models import TIERS
@@ -23,7 +15,7 @@ TIER_LABELS = {"standard": _l("Standard"), "silver": _l("Silver"), "gold": _l("G
 
 
 class PolicyForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=120)])
+    name = StringField(_l("Name"), validators=[Length(max=120)])  # required: checked by the service
     description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     group_id = SelectField(_l("Department (group)"), coerce=str, choices=[], validate_choice=False)
     tiers = SelectMultipleField(
@@ -33,13 +25,8 @@ class PolicyForm(Form):
         _l("Channels"), choices=choices(CHANNEL_LABELS.items()), validate_choice=False
     )
     business_hours = BooleanField(_l("Count business hours only (the group's calendar)"), default=True)
-    warn_minutes = IntegerField(
-        _l("Warn before a breach (minutes)"),
-        default=60,
-        validators=[
-            InputRequired(_l("Enter a number of minutes.")),
-            NumberRange(0, 10080, _l("Between 0 and 10080.")),
-        ],
+    warn_minutes = StringField(
+        _l("Warn before a breach (minutes)"), default="60", validators=[Length(max=10)]
     )
     active = BooleanField(_l("Active"), default=True)
 
@@ -56,8 +43,8 @@ for _priority in PRIORITIES:
 
 
 class CalendarForm(Form):
-    name = StringField(_l("Name"), validators=[DataRequired(_l("Enter a name.")), Length(max=100)])
-    timezone = StringField(_l("Time zone"), default="Asia/Seoul", validators=[DataRequired(), Length(max=64)])
+    name = StringField(_l("Name"), validators=[Length(max=100)])  # required: checked by the service
+    timezone = StringField(_l("Time zone"), default="Asia/Seoul", validators=[Length(max=64)])
     korean_holidays = BooleanField(_l("Closed on Korean public holidays"), default=True)
     is_default = BooleanField(_l("Default calendar (for groups without their own)"))
     groups = SelectMultipleField(
@@ -70,7 +57,7 @@ for _day in range(7):
 
 
 class DayForm(Form):
-    day = DateField(_l("Date"), validators=[InputRequired(_l("Choose a date."))])
+    day = StringField(_l("Date"), validators=[Length(max=10)], render_kw={"type": "date"})
     kind = SelectField(
         _l("This day is"),
         choices=choices(

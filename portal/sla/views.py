@@ -83,7 +83,7 @@ def edit_policy(policy_id: int | None) -> Any:
                 tiers=form.tiers.data or [],
                 channels=form.channels.data or [],
                 business_hours=form.business_hours.data,
-                warn_minutes=form.warn_minutes.data,
+                warn_minutes=_minutes(form.warn_minutes.data),
                 active=form.active.data,
                 targets=targets,
             )
@@ -96,6 +96,18 @@ def edit_policy(policy_id: int | None) -> Any:
             return redirect(url_for("sla.policies"))
     status = 422 if request.method == "POST" else 200
     return render_template("sla/policy_form.html", form=form, policy=policy, priorities=PRIORITIES), status
+
+
+def _minutes(raw: str | None) -> int | None:
+    text = (raw or "").strip()
+    return int(text) if text.lstrip("-").isdigit() else None
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat((raw or "").strip())
+    except ValueError:
+        return None
 
 
 @bp.post("/policies/<int:policy_id>/move")
@@ -197,7 +209,7 @@ def add_day(calendar_id: int) -> Any:
     day_form = DayForm()
     if day_form.validate():
         try:
-            service.set_day(calendar, day_form.day.data, day_form.kind.data, day_form.name.data)
+            service.set_day(calendar, _date(day_form.day.data), day_form.kind.data, day_form.name.data)
         except ValidationFailed as failed:
             db.session.rollback()
             day_form.apply(failed)

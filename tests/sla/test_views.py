@@ -75,7 +75,8 @@ def test_bad_policy_input_is_answered_on_each_field(client, admin):
     )
     assert response.status_code == 422
     page = response.get_data(as_text=True)
-    assert "Enter a name." in page and "Between 0 and 10080." in page
+    assert "Enter a name." in page and "Warn between 0 and 10080 minutes before." in page
+    assert "Choose tiers from the list." in page
     response = client.post(
         "/admin/sla/policies/new",
         data={"name": "x", "warn_minutes": "10", "first_normal": "5h", "resolution_normal": "1h"},
