@@ -152,6 +152,7 @@ def upgrade():
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('how', sa.String(length=10), nullable=False),
     sa.Column('linked_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', sa.DateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['incident_id'], ['incidents.id'], name=op.f('fk_incident_tickets_incident_id_incidents'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_incident_tickets_ticket_id_tickets'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('incident_id', 'ticket_id', name=op.f('pk_incident_tickets'))

@@ -80,6 +80,7 @@ class IncidentTicket(Model):
     )
     how: Mapped[str] = mapped_column(sa.String(10), default="words")  # words, tags, manual
     linked_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]  # when the closing message answered and solved it
 
 
 class IncidentRecipient(Model):

@@ -33,9 +33,13 @@ def linked_tickets(incident_id: int, limit: int = 200) -> sa.Select:
 
 
 def counts(incident_id: int) -> dict[str, int]:
-    """Linked tickets (all, still open) and people told (notice, all-clear)."""
+    """Linked tickets (all, still open, answered by the closing message) and people told (notice, all-clear)."""
     linked = db.session.execute(
-        sa.select(sa.func.count(), sa.func.count().filter(Ticket.status.in_(("new", "open", "pending"))))
+        sa.select(
+            sa.func.count(),
+            sa.func.count().filter(Ticket.status.in_(("new", "open", "pending"))),
+            sa.func.count(IncidentTicket.answered_at),
+        )
         .select_from(IncidentTicket)
         .join(Ticket, Ticket.id == IncidentTicket.ticket_id)
         .where(IncidentTicket.incident_id == incident_id)
@@ -46,7 +50,13 @@ def counts(incident_id: int) -> dict[str, int]:
             sa.func.count(IncidentRecipient.resolved_notified_at),
         ).where(IncidentRecipient.incident_id == incident_id)
     ).one()
-    return {"linked": linked[0], "open": linked[1], "notified": told[0], "all_clear": told[1]}
+    return {
+        "linked": linked[0],
+        "open": linked[1],
+        "answered": linked[2],
+        "notified": told[0],
+        "all_clear": told[1],
+    }
 
 
 def for_ticket(ticket_id: int) -> list[Incident]:

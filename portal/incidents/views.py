@@ -16,7 +16,7 @@ from portal.core import ui
 from portal.core.auth import admin_required, is_admin, is_staff, staff_required
 from portal.core.errors import DomainError, ValidationFailed
 from portal.extensions import db
-from portal.incidents import notify, queries, service  # noqa: F401 - outbox handlers
+from portal.incidents import demo, notify, queries, service  # noqa: F401 - outbox handlers, demo
 from portal.incidents.forms import TIER_LABELS, IncidentForm, LinkForm, ResolveForm
 from portal.incidents.models import Incident
 from portal.rules import engine

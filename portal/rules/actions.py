@@ -165,13 +165,18 @@ def apply(rule: Rule, action: dict[str, Any], ticket: Ticket, outcome: Outcome) 
         outcome.done.append("note")
     for name, (old, new) in changes.items():
         outcome.changes[name] = (old, new)
-        outcome.done.append(f"{name}: {_show(old)} → {_show(new)}")
+        outcome.done.append(describe_change(name, old, new, ticket))
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, list):
-        return ", ".join(map(str, value)) or "—"
-    return "—" if value is None else str(value)
+def describe_change(name: str, old: Any, new: Any, ticket: Ticket) -> str:
+    """A change as the history shows it: names rather than ids, tags as +added −removed."""
+    if name == "tags":
+        return "tags: " + " ".join([f"+{t}" for t in new] + [f"−{t}" for t in old])
+    if name == "group":
+        return f"group → {ticket.group.name if ticket.group else '—'}"
+    if name == "assignee":
+        return f"assignee → {ticket.assignee.name if ticket.assignee else '—'}"
+    return f"{name}: {old or '—'} → {new or '—'}"
 
 
 def available_members(group: Group) -> list[User]:

@@ -38,7 +38,7 @@ ACTION_KEYS = ("type", "value", "subject", "body", "subject_en", "body_en")
 
 class RuleForm(Form):
     name = StringField(_l("Name"), validators=[Length(max=120)])  # required: checked with the rows (service)
-    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=2000)])
     kind = SelectField(_l("Kind"), choices=choices(KIND_LABELS.items()), validate_choice=False)
     runs_on = SelectField(_l("Runs"), choices=choices(RUNS_ON_LABELS.items()), validate_choice=False)
     group_id = SelectField(_l("Department (group)"), coerce=str, choices=[], validate_choice=False)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from portal.extensions import db
 from portal.rules.models import Rule, RuleFiring, RuleLoop
-from portal.tickets.models import Ticket
+from portal.tickets.models import Ticket, TicketEvent
 
 
 def rules(kind: str, group_id: int | None = None) -> sa.Select:
@@ -55,3 +55,13 @@ def recent_loops(since: datetime, limit: int = 20) -> list[dict[str, Any]]:
         }
         for loop in loops
     ]
+
+
+def ticket_rule_events(ticket_id: int, limit: int = 30) -> sa.Select:
+    """Which rule did what on a ticket (and loops stopped there), oldest first."""
+    return (
+        sa.select(TicketEvent)
+        .where(TicketEvent.ticket_id == ticket_id, TicketEvent.kind.in_(("rule", "rule_loop")))
+        .order_by(TicketEvent.at, TicketEvent.id)
+        .limit(limit)
+    )

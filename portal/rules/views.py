@@ -17,7 +17,7 @@ from portal.core.db import utcnow
 from portal.core.errors import ValidationFailed
 from portal.core.forms import choices
 from portal.extensions import db
-from portal.rules import hooks, queries, service, tasks  # noqa: F401 - receivers and jobs
+from portal.rules import demo, hooks, queries, service, tasks  # noqa: F401 - receivers, jobs, demo
 from portal.rules.forms import (
     ACTION_KEYS,
     CONDITION_KEYS,
@@ -31,6 +31,10 @@ from portal.rules.models import Rule
 
 bp = Blueprint("rules", __name__, url_prefix="/admin/rules")
 ui.nav_item("admin", _l("Rules"), "rules.index", icon="diagram-3", order=40)
+ui.slot("desk.ticket.sidebar", "rules/_ticket_rules.html", order=60)
+bp.add_app_template_global(
+    lambda ticket: db.session.scalars(queries.ticket_rule_events(ticket.id)).all(), "ticket_rule_events"
+)
 
 
 def _spec() -> dict[str, Any]:

@@ -22,9 +22,9 @@ def compact(seconds: float) -> str:
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
     if days:
-        return _("%(d)dd %(h)dh", d=days, h=hours)
+        return _("%(d)dd %(h)dh", d=days, h=hours) if hours else _("%(d)dd", d=days)
     if hours:
-        return _("%(h)dh %(m)dm", h=hours, m=mins)
+        return _("%(h)dh %(m)dm", h=hours, m=mins) if mins else _("%(h)dh", h=hours)
     return _("%(m)dm", m=mins)
 
 

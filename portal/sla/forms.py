@@ -16,7 +16,7 @@ TIER_LABELS = {"standard": _l("Standard"), "silver": _l("Silver"), "gold": _l("G
 
 class PolicyForm(Form):
     name = StringField(_l("Name"), validators=[Length(max=120)])  # required: checked by the service
-    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
+    description = TextAreaField(_l("Description (optional)"), validators=[Length(max=2000)])
     group_id = SelectField(_l("Department (group)"), coerce=str, choices=[], validate_choice=False)
     tiers = SelectMultipleField(
         _l("Customer tiers"), choices=choices((t, TIER_LABELS[t]) for t in TIERS), validate_choice=False

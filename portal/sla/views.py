@@ -16,7 +16,7 @@ from portal.core.auth import admin_required
 from portal.core.errors import ValidationFailed
 from portal.core.forms import choices
 from portal.extensions import db
-from portal.sla import badge, hooks, measures, service, tasks  # noqa: F401 - receivers, measures, jobs
+from portal.sla import badge, demo, hooks, measures, service, tasks  # noqa: F401 - receivers, measures, jobs, demo
 from portal.sla.calendar import format_hours, korean_holidays
 from portal.sla.forms import TIER_LABELS, CalendarForm, DayForm, PolicyForm
 from portal.sla.models import Calendar, SlaPolicy
@@ -24,7 +24,7 @@ from portal.tickets import queries
 from portal.tickets.forms import CHANNEL_LABELS, PRIORITY_LABELS
 from portal.tickets.models import PRIORITIES, Ticket
 
-bp = Blueprint("sla", __name__, url_prefix="/admin/sla")
+bp = Blueprint("sla", __name__, url_prefix="/admin")
 ui.nav_item("admin", _l("SLA policies"), "sla.policies", icon="stopwatch", order=30)
 ui.nav_item("admin", _l("Business hours"), "sla.calendars", icon="calendar-week", order=35)
 ui.slot("desk.queue.row", "sla/_queue_badge.html")
@@ -39,7 +39,7 @@ def labels() -> dict[str, Any]:
     return {"PRIORITY_LABELS": PRIORITY_LABELS, "TIER_LABELS": TIER_LABELS, "CHANNEL_LABELS": CHANNEL_LABELS}
 
 
-@bp.get("/")
+@bp.get("/sla")
 @admin_required
 def policies() -> Any:
     """Policies in the order they are tried; the first that matches a ticket sets its targets."""
@@ -63,8 +63,8 @@ def _policy_form(policy: SlaPolicy | None, formdata: Any = None) -> PolicyForm:
     return form
 
 
-@bp.route("/policies/new", methods=["GET", "POST"], defaults={"policy_id": None})
-@bp.route("/policies/<int:policy_id>", methods=["GET", "POST"])
+@bp.route("/sla/policies/new", methods=["GET", "POST"], defaults={"policy_id": None})
+@bp.route("/sla/policies/<int:policy_id>", methods=["GET", "POST"])
 @admin_required
 def edit_policy(policy_id: int | None) -> Any:
     """Create or change a policy: who it applies to and its targets per priority."""
@@ -110,7 +110,7 @@ def _date(raw: str | None) -> date | None:
         return None
 
 
-@bp.post("/policies/<int:policy_id>/move")
+@bp.post("/sla/policies/<int:policy_id>/move")
 @admin_required
 def move_policy(policy_id: int) -> Any:
     """Move a policy up or down the order."""
@@ -120,7 +120,7 @@ def move_policy(policy_id: int) -> Any:
     return redirect(url_for("sla.policies"))
 
 
-@bp.post("/policies/<int:policy_id>/delete")
+@bp.post("/sla/policies/<int:policy_id>/delete")
 @admin_required
 def delete_policy(policy_id: int) -> Any:
     """Delete a policy."""
@@ -131,7 +131,7 @@ def delete_policy(policy_id: int) -> Any:
     return redirect(url_for("sla.policies"))
 
 
-@bp.get("/calendars")
+@bp.get("/business-hours")
 @admin_required
 def calendars() -> Any:
     """Business calendars and the groups that work by each."""
@@ -152,8 +152,8 @@ def _calendar_form(calendar: Calendar | None, formdata: Any = None) -> CalendarF
     return form
 
 
-@bp.route("/calendars/new", methods=["GET", "POST"], defaults={"calendar_id": None})
-@bp.route("/calendars/<int:calendar_id>", methods=["GET", "POST"])
+@bp.route("/business-hours/new", methods=["GET", "POST"], defaults={"calendar_id": None})
+@bp.route("/business-hours/<int:calendar_id>", methods=["GET", "POST"])
 @admin_required
 def edit_calendar(calendar_id: int | None) -> Any:
     """Weekly hours, time zone, holidays and the groups that use a calendar."""
@@ -184,24 +184,25 @@ def edit_calendar(calendar_id: int | None) -> Any:
 def _calendar_page(
     calendar: Calendar | None, form: CalendarForm, day_form: DayForm | None = None
 ) -> dict[str, Any]:
-    year = date.today().year
+    today = date.today()
     public = []
-    for y in (year, year + 1):
+    for y in (today.year, today.year + 1):
         public += sorted(korean_holidays(y).items())
+    horizon = today.replace(year=today.year + 1)
     overrides = {d.day: d for d in calendar.days} if calendar else {}
     return {
         "calendar": calendar,
         "form": form,
         "day_form": day_form or DayForm(),
         "weekdays": service.WEEKDAY_LABELS,
-        "public_holidays": [(d, n, overrides.get(d)) for d, n in public if d >= date.today()],
+        "public_holidays": [(d, n, overrides.get(d)) for d, n in public if today <= d < horizon],
         "own_days": [d for d in (calendar.days if calendar else []) if d.kind == "closed" or d.day not in dict(public)],
         "timezones": ("Asia/Seoul", "Asia/Tokyo", "Asia/Shanghai", "Asia/Singapore", "UTC", "Europe/London",
                       "Europe/Berlin", "America/New_York", "America/Los_Angeles"),
     }  # fmt: skip
 
 
-@bp.post("/calendars/<int:calendar_id>/days")
+@bp.post("/business-hours/<int:calendar_id>/days")
 @admin_required
 def add_day(calendar_id: int) -> Any:
     """Add a day off, or work on a public holiday."""
@@ -221,7 +222,7 @@ def add_day(calendar_id: int) -> Any:
     return render_template("sla/calendar_form.html", **page), 422
 
 
-@bp.post("/calendars/<int:calendar_id>/days/<day>/clear")
+@bp.post("/business-hours/<int:calendar_id>/days/<day>/clear")
 @admin_required
 def clear_day(calendar_id: int, day: str) -> Any:
     """Undo a day's override."""
