@@ -16,7 +16,7 @@ WORD = "브라우저환불"
 def _people() -> dict[str, Any]:
     from portal.accounts import service
 
-    admin = service.create_user(
+    service.create_user(
         "admin.auto@example.com", "이서연", password="password-123", role="admin", locale="ko"
     )
     agent = service.create_user(
