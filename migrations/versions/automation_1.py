@@ -228,6 +228,7 @@ def upgrade():
         batch_op.add_column(sa.Column('sla_metric', sa.String(length=20), nullable=True))
         batch_op.add_column(sa.Column('sla_warn_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_tickets_assignee_status_due', ['assignee_id', 'status', 'due_at', 'id'], unique=False)
+        batch_op.create_index('ix_tickets_due', ['due_at', 'id'], unique=False)
         batch_op.create_index('ix_tickets_group_status_due', ['group_id', 'status', 'due_at', 'id'], unique=False)
         batch_op.create_index('ix_tickets_status_due', ['status', 'due_at', 'id'], unique=False)
 
@@ -239,6 +240,7 @@ def downgrade():
     with op.batch_alter_table('tickets', schema=None) as batch_op:
         batch_op.drop_index('ix_tickets_status_due')
         batch_op.drop_index('ix_tickets_group_status_due')
+        batch_op.drop_index('ix_tickets_due')
         batch_op.drop_index('ix_tickets_assignee_status_due')
         batch_op.drop_column('sla_warn_at')
         batch_op.drop_column('sla_metric')

@@ -133,36 +133,68 @@ def _clean_email(
     return {"type": "send_email", "value": to, **{k: v[:10000] for k, v in texts.items()}}, []
 
 
-def apply(rule: Rule, action: dict[str, Any], ticket: Ticket, outcome: Outcome) -> None:
-    """Run one action on the ticket (flushes); a no-op records nothing."""
-    kind, value = action.get("type"), action.get("value")
-    changes: dict[str, Any] = {}
-    if kind == "set_group":
-        changes = tickets.update_ticket(
-            ticket, None, group=db.session.get(Group, int(value)) if value else None
-        )
-    elif kind == "set_priority":
-        changes = tickets.update_ticket(ticket, None, priority=value)
-    elif kind == "set_status":
-        changes = tickets.update_ticket(ticket, None, status=value)
-    elif kind == "add_tags":
-        changes = tickets.update_ticket(ticket, None, add_tags=value or [])
-    elif kind == "remove_tags":
-        changes = tickets.update_ticket(ticket, None, tags=[t for t in ticket.tags if t not in (value or [])])
-    elif kind == "assign":
-        user = db.session.get(User, int(value)) if str(value).isdigit() else None
-        if user is not None and user.active and user.is_staff:
-            changes = tickets.update_ticket(ticket, None, assignee=user)
-    elif kind == "round_robin":
-        changes = _round_robin(ticket, int(value) if value else ticket.group_id)
-    elif kind == "send_email":
+FIELD_ACTIONS = ("set_group", "set_priority", "set_status", "add_tags", "remove_tags", "assign")
+
+
+def apply_all(
+    rule: Rule, actions: list[dict[str, Any]], ticket: Ticket, outcome: Outcome, *, one_shots: bool = True
+) -> None:
+    """Run a rule's actions: field changes together (one update, one announcement), then round-robin, mail and
+    notes in order, so that these see the fields as the rule left them. Flushes; a no-op records nothing."""
+    fields = field_changes([a for a in actions if a.get("type") in FIELD_ACTIONS], ticket)
+    if fields:
+        _record(tickets.update_ticket(ticket, None, **fields), ticket, outcome)
+    for action in actions:
+        kind = action.get("type")
+        if kind == "round_robin":
+            _record(
+                _round_robin(ticket, int(action["value"]) if action.get("value") else ticket.group_id),
+                ticket,
+                outcome,
+            )
+        elif kind in ONE_SHOT and one_shots:
+            apply_one_shot(rule, action, ticket, outcome)
+
+
+def field_changes(actions: list[dict[str, Any]], ticket: Ticket) -> dict[str, Any]:
+    """The update_ticket arguments for a rule's field actions (later actions win, tags accumulate)."""
+    fields: dict[str, Any] = {}
+    tags: list[str] | None = None
+    for action in actions:
+        kind, value = action.get("type"), action.get("value")
+        if kind == "set_group":
+            group = db.session.get(Group, int(value)) if str(value or "").isdigit() else None
+            if group is not None:  # a group deleted since the rule was saved: leave the ticket's group alone
+                fields["group"] = group
+        elif kind in ("set_priority", "set_status"):
+            fields[kind.removeprefix("set_")] = value
+        elif kind == "add_tags":
+            current = tags if tags is not None else ticket.tags
+            tags = current + [t for t in value or [] if t not in current]
+        elif kind == "remove_tags":
+            tags = [t for t in (tags if tags is not None else ticket.tags) if t not in (value or [])]
+        elif kind == "assign":
+            user = db.session.get(User, int(value)) if str(value or "").isdigit() else None
+            if user is not None and user.active and user.is_staff:
+                fields["assignee"] = user
+    if tags is not None:
+        fields["tags"] = tags
+    return fields
+
+
+def apply_one_shot(rule: Rule, action: dict[str, Any], ticket: Ticket, outcome: Outcome) -> None:
+    """Send the rule's mail or leave its internal note."""
+    if action.get("type") == "send_email":
         _send_email(rule, action, ticket, outcome)
-    elif kind == "add_note":
-        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # notes are for the desk: its language
-            text = render_text(action["value"], ticket)
-        note = tickets.add_reply(ticket, None, text, internal=True, author_kind="system")  # type: ignore[arg-type]
-        note.author_name = rule.name[:200]
-        outcome.done.append("note")
+        return
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):  # notes are for the desk: its language
+        text = render_text(action["value"], ticket)
+    note = tickets.add_reply(ticket, None, text, internal=True, author_kind="system")  # type: ignore[arg-type]
+    note.author_name = rule.name[:200]
+    outcome.done.append("note")
+
+
+def _record(changes: dict[str, Any], ticket: Ticket, outcome: Outcome) -> None:
     for name, (old, new) in changes.items():
         outcome.changes[name] = (old, new)
         outcome.done.append(describe_change(name, old, new, ticket))

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from portal.core.db import utcnow
 from portal.extensions import db
 from portal.rules import conditions, engine
-from portal.rules.actions import Outcome, apply
+from portal.rules.actions import Outcome, apply_all
 from portal.rules.conditions import TIME_FIELDS, Facts
 from portal.rules.models import Rule, RuleFiring
 from portal.tickets.models import Ticket, TicketEvent
@@ -116,8 +116,7 @@ def fire(rule: Rule, ticket: Ticket, facts: Facts, anchor: datetime) -> Outcome:
     """Apply an automation's actions, record it once for this anchor, then run the update triggers."""
     outcome = Outcome()
     with engine.quietly(ticket):
-        for action in rule.actions:
-            apply(rule, action, ticket, outcome)
+        apply_all(rule, rule.actions, ticket, outcome)
         engine.record(rule, ticket, outcome, facts, 1, anchor=anchor)
     if outcome.changes:
         engine.run_triggers(

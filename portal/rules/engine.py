@@ -27,7 +27,7 @@ from portal.core.db import utcnow
 from portal.core.links import external_url
 from portal.extensions import db
 from portal.rules import actions, conditions
-from portal.rules.actions import ONE_SHOT, Outcome
+from portal.rules.actions import Outcome
 from portal.rules.conditions import Facts
 from portal.rules.models import Rule, RuleFiring, RuleLoop
 from portal.tickets import service as tickets
@@ -149,11 +149,8 @@ def apply_rule(
     if not conditions.matches(rule.conditions, rule.match, facts):
         return None
     outcome = Outcome()
-    for action in rule.actions:
-        if action.get("type") in ONE_SHOT and not one_shots:
-            continue
-        actions.apply(rule, action, ticket, outcome)
-        facts.changes.update(outcome.changes)
+    actions.apply_all(rule, rule.actions, ticket, outcome, one_shots=one_shots)
+    facts.changes.update(outcome.changes)
     if outcome.done:
         record(rule, ticket, outcome, facts, number)
     return outcome

@@ -15,6 +15,30 @@ from portal.rules import actions, conditions, engine
 from portal.rules.models import KINDS, RUNS_ON, Rule
 
 
+def _check_rule(
+    name: str, kind: str, runs_on: str, match: str, group_id: int | None
+) -> list[tuple[str | None, Any]]:
+    errors: list[tuple[str | None, Any]] = []
+    if not (name or "").strip():
+        errors.append(("name", _l("Enter a name.")))
+    if kind not in KINDS:
+        errors.append(("kind", _l("Choose trigger or automation.")))
+    if kind == "trigger" and runs_on not in RUNS_ON:
+        errors.append(("runs_on", _l("Choose when the trigger runs.")))
+    if match not in ("all", "any") or (kind == "automation" and match == "any"):
+        errors.append(
+            (
+                "match",
+                _l("An automation must meet all of its conditions.")
+                if match == "any"
+                else _l("Choose all or any."),
+            )
+        )
+    if group_id is not None and db.session.get(Group, group_id) is None:
+        errors.append(("group_id", _l("Choose a group from the list.")))
+    return errors
+
+
 def save_rule(
     rule: Rule | None,
     *,
@@ -29,28 +53,15 @@ def save_rule(
     active: bool = True,
 ) -> Rule:
     """Create or change a rule from the builder's rows; every problem is reported on its own field."""
-    errors: list[tuple[str | None, Any]] = []
-    if not (name or "").strip():
-        errors.append(("name", _l("Enter a name.")))
-    if kind not in KINDS:
-        errors.append(("kind", _l("Choose trigger or automation.")))
-    if kind == "trigger" and runs_on not in RUNS_ON:
-        errors.append(("runs_on", _l("Choose when the trigger runs.")))
-    if match not in ("all", "any"):
-        errors.append(("match", _l("Choose all or any.")))
-    if group_id is not None and db.session.get(Group, group_id) is None:
-        errors.append(("group_id", _l("Choose a group from the list.")))
+    errors = _check_rule(name, kind, runs_on, match, group_id)
     stored_conditions = _rows(condition_rows, lambda i, row: conditions.clean(kind, i, row), errors)
     stored_actions = _rows(action_rows, actions.clean, errors)
     if not stored_actions and not any((f or "").startswith("actions-") for f, _ in errors):
         errors.append(("actions", _l("Add at least one action.")))
-    if kind == "automation":
-        if not any(c["field"] in conditions.TIME_FIELDS for c in stored_conditions):
-            errors.append(
-                ("conditions", _l("An automation needs a time condition, such as hours since created."))
-            )
-        if match == "any":
-            errors.append(("match", _l("An automation must meet all of its conditions.")))
+    if kind == "automation" and not any(c["field"] in conditions.TIME_FIELDS for c in stored_conditions):
+        errors.append(
+            ("conditions", _l("An automation needs a time condition, such as hours since created."))
+        )
     if errors:
         raise ValidationFailed(errors)
     if rule is None:

@@ -175,6 +175,23 @@ def _targets(
     return parsed
 
 
+def _check_policy(
+    name: str, tiers: list[str], channels: list[str], group_id: int | None, warn_minutes: int | None
+) -> list[tuple[str | None, Any]]:
+    errors: list[tuple[str | None, Any]] = []
+    if not (name or "").strip():
+        errors.append(("name", _l("Enter a name.")))
+    if any(t not in TIERS for t in tiers):
+        errors.append(("tiers", _l("Choose tiers from the list.")))
+    if any(c not in CHANNELS for c in channels):
+        errors.append(("channels", _l("Choose channels from the list.")))
+    if group_id is not None and db.session.get(Group, group_id) is None:
+        errors.append(("group_id", _l("Choose a group from the list.")))
+    if warn_minutes is None or not 0 <= warn_minutes <= 7 * 24 * 60:
+        errors.append(("warn_minutes", _l("Warn between 0 and 10080 minutes before.")))
+    return errors
+
+
 def save_policy(
     policy: SlaPolicy | None,
     *,
@@ -189,18 +206,8 @@ def save_policy(
     targets: dict[str, tuple[str, str]],
 ) -> SlaPolicy:
     """Create or change a policy; `targets` maps a priority to (first response, resolution) as typed."""
-    errors: list[tuple[str | None, Any]] = []
-    if not (name or "").strip():
-        errors.append(("name", _l("Enter a name.")))
     tiers, channels = [t for t in tiers if t], [c for c in channels if c]
-    if any(t not in TIERS for t in tiers):
-        errors.append(("tiers", _l("Choose tiers from the list.")))
-    if any(c not in CHANNELS for c in channels):
-        errors.append(("channels", _l("Choose channels from the list.")))
-    if group_id is not None and db.session.get(Group, group_id) is None:
-        errors.append(("group_id", _l("Choose a group from the list.")))
-    if warn_minutes is None or not 0 <= warn_minutes <= 7 * 24 * 60:
-        errors.append(("warn_minutes", _l("Warn between 0 and 10080 minutes before.")))
+    errors = _check_policy(name, tiers, channels, group_id, warn_minutes)
     parsed = _targets(targets, errors)
     if errors:
         raise ValidationFailed(errors)
@@ -216,6 +223,13 @@ def save_policy(
         bool(active),
     )
     policy.updated_at = utcnow()
+    _set_targets(policy, parsed)
+    db.session.flush()
+    changed()
+    return policy
+
+
+def _set_targets(policy: SlaPolicy, parsed: dict[str, tuple[int | None, int | None]]) -> None:
     by_priority = {t.priority: t for t in policy.targets}
     for priority, (first, resolution) in parsed.items():
         row = by_priority.get(priority)
@@ -227,9 +241,6 @@ def save_policy(
             row = SlaTarget(priority=priority)
             policy.targets.append(row)
         row.first_response_minutes, row.resolution_minutes = first, resolution
-    db.session.flush()
-    changed()
-    return policy
 
 
 def move_policy(policy: SlaPolicy, direction: int) -> None:

@@ -36,7 +36,8 @@ class Ticket(Model):
         sa.Index("ix_tickets_priority_status_updated", "priority", "status", "updated_at", "id"),
         sa.Index("ix_tickets_status_created", "status", "created_at", "id"),
         sa.Index("ix_tickets_customer_subject", "customer_id", "subject_key"),
-        # SLA (automation domain): the queue's "time left" sort in each view.
+        # SLA (automation domain): the queue's "time left" sort in each view (solved tickets sort last: NO_DUE).
+        sa.Index("ix_tickets_due", "due_at", "id"),
         sa.Index("ix_tickets_status_due", "status", "due_at", "id"),
         sa.Index("ix_tickets_assignee_status_due", "assignee_id", "status", "due_at", "id"),
         sa.Index("ix_tickets_group_status_due", "group_id", "status", "due_at", "id"),
