@@ -154,7 +154,7 @@ def summarize(ticket: Ticket, clocks: Iterable[SlaClock]) -> None:
             running[0].warn_at,
         )
         return
-    paused = [c for c in clocks if c.state == "paused"]
+    paused = sorted((c for c in clocks if c.state == "paused"), key=lambda c: METRICS.index(c.metric))
     ticket.due_at = NO_DUE
     ticket.sla_metric = paused[0].metric if paused else None
     ticket.sla_warn_at = None
