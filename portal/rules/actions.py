@@ -60,6 +60,7 @@ class Outcome:
 
     changes: dict[str, Any] = field(default_factory=dict)
     done: list[str] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)  # the same, structured, for a page in any language
 
 
 def clean(index: int, raw: dict[str, Any]) -> tuple[dict[str, Any] | None, list[tuple[str, Any]]]:
@@ -192,12 +193,25 @@ def apply_one_shot(rule: Rule, action: dict[str, Any], ticket: Ticket, outcome: 
     note = tickets.add_reply(ticket, None, text, internal=True, author_kind="system")  # type: ignore[arg-type]
     note.author_name = rule.name[:200]
     outcome.done.append("note")
+    outcome.items.append({"field": "note"})
 
 
 def _record(changes: dict[str, Any], ticket: Ticket, outcome: Outcome) -> None:
     for name, (old, new) in changes.items():
         outcome.changes[name] = (old, new)
         outcome.done.append(describe_change(name, old, new, ticket))
+        outcome.items.append(change_item(name, old, new, ticket))
+
+
+def change_item(name: str, old: Any, new: Any, ticket: Ticket) -> dict[str, Any]:
+    """A change as data: the field and its new value (names for groups and agents)."""
+    if name == "tags":
+        return {"field": "tags", "added": list(new), "removed": list(old)}
+    if name == "group":
+        return {"field": "group", "to": ticket.group.name if ticket.group else None}
+    if name == "assignee":
+        return {"field": "assignee", "to": ticket.assignee.name if ticket.assignee else None}
+    return {"field": name, "to": new}
 
 
 def describe_change(name: str, old: Any, new: Any, ticket: Ticket) -> str:
@@ -300,3 +314,4 @@ def _send_email(rule: Rule, action: dict[str, Any], ticket: Ticket, outcome: Out
         )
         sent += 1
     outcome.done.append(f"email → {to} ({sent})")
+    outcome.items.append({"field": "email", "to": to, "count": sent})

@@ -160,7 +160,7 @@ def record(
     rule: Rule, ticket: Ticket, outcome: Outcome, facts: Facts, number: int, anchor: Any = None
 ) -> None:
     """Which rule did what on the ticket: an event in its history and a firing for the rule's figures."""
-    data = {"rule_id": rule.id, "rule": rule.name, "did": outcome.done, "on": facts.event}
+    data = {"rule_id": rule.id, "rule": rule.name, "did": outcome.done, "items": outcome.items, "on": facts.event}
     if number > 1:
         data["pass"] = number
     db.session.add(TicketEvent(ticket_id=ticket.id, actor_kind="rule", kind="rule", data=data))

@@ -135,3 +135,19 @@ def test_the_empty_list_says_what_to_do(client, admin):
     client.login(admin.email)
     page = client.get("/admin/rules/").get_data(as_text=True)
     assert "No trigger yet" in page and "No automation yet" in page
+
+
+def test_the_ticket_page_says_which_rule_did_what_in_the_agents_language(
+    client, agent, make_rule, make_group, make_ticket
+):
+    team = make_group("결제팀")
+    make_rule(
+        "환불 → 결제팀",
+        [("text", "contains_any", "환불")],
+        [("set_group", str(team.id)), ("set_priority", "high"), ("add_tags", "refund")],
+    )
+    ticket = make_ticket(text="환불해 주세요")
+    client.login(agent.email)
+    page = client.get(f"/desk/tickets/{ticket.ref}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    assert "적용된 규칙" in page and "환불 → 결제팀" in page
+    assert "우선순위" in page and "→ 높음" in page and "+refund" in page and "→ 결제팀" in page
