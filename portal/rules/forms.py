@@ -128,6 +128,8 @@ def describe_action(action: dict[str, Any], spec: dict[str, Any]) -> str:
 def _show(value: Any, options: list[list[str]] | None) -> str:
     if value is None:
         return ""
+    if isinstance(value, float):
+        return f"{value:g}"
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     if options:
