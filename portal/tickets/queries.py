@@ -37,14 +37,19 @@ SORTS: dict[str, tuple[Any, str]] = {
     "priority": (Ticket.priority, "desc"),
 }
 SORT_LABELS: dict[str, Any] = {}
+COUNT_CAP = 1000  # counts beside views stop here ("1000+"): bounded work whatever the queue's size
 
 
 def register_sort(name: str, column: Any, direction: str, label: Any) -> None:
-    """Let another domain add a queue sort on a Ticket column (e.g. SLA time left); keyset on (column, id)."""
+    """Let another domain add a queue sort on a Ticket column (e.g. SLA time left); keyset on (column, id).
+
+    Tickets whose column is NULL come last in either direction; give the column an index that suits the views.
+    """
     SORTS[name] = (column, direction)
     SORT_LABELS[name] = label
 
 
+PRIORITY_ORDER = ("urgent", "high", "normal", "low")
 PRIORITY_RANK = sa.case({"urgent": 4, "high": 3, "normal": 2, "low": 1}, value=Ticket.priority, else_=0)
 
 
@@ -108,34 +113,74 @@ def queue_conditions(filters: QueueFilter, user: User) -> list[Any]:
     if filters.ticket_ids is not None:
         where.append(Ticket.id.in_(filters.ticket_ids or [-1]))
     elif filters.q:
-        like = f"%{filters.q.strip()}%"
-        if filters.q.strip().lstrip("#").isdigit():
-            where.append(sa.or_(Ticket.ref == int(filters.q.strip().lstrip("#")), Ticket.subject.ilike(like)))
-        else:
-            where.append(Ticket.subject.ilike(like))
+        where.append(_text_match(filters.q.strip()))
     return where
 
 
-def _sort_key(sort: str) -> tuple[Any, bool]:
-    column, direction = SORTS.get(sort, SORTS["updated"])
-    if sort == "priority":
-        return PRIORITY_RANK, True
-    return column, direction == "desc"
+def _text_match(q: str) -> Any:
+    like = f"%{q}%"
+    if q.lstrip("#").isdigit():
+        return sa.or_(Ticket.ref == int(q.lstrip("#")), Ticket.subject.ilike(like))
+    return Ticket.subject.ilike(like)
+
+
+def _after(key: Any, descending: bool, value: Any, last_id: int, nullable: bool) -> Any:
+    """Rows after (value, last_id) in the order (key, id), NULL keys last whichever the direction."""
+    if value is None:
+        return sa.and_(key.is_(None), Ticket.id < last_id if descending else Ticket.id > last_id)
+    if descending:
+        later = sa.or_(key < value, sa.and_(key == value, Ticket.id < last_id))
+    else:
+        later = sa.or_(key > value, sa.and_(key == value, Ticket.id > last_id))
+    return sa.or_(later, key.is_(None)) if nullable else later
 
 
 def queue_page(filters: QueueFilter, user: User, *, after: list[Any] | None, limit: int) -> sa.Select:
     """One page of the queue, ordered by the chosen sort then id, starting after the cursor's key."""
-    key, descending = _sort_key(filters.sort)
+    if filters.sort == "priority":
+        return _priority_page(filters, user, after=after, limit=limit)
+    column, direction = SORTS.get(filters.sort, SORTS["updated"])
+    descending = direction == "desc"
+    nullable = bool(getattr(column, "nullable", False))
     stmt = sa.select(Ticket).where(*queue_conditions(filters, user))
     if after:
-        value, last_id = after
-        value = _coerce(key, value)
-        if descending:
-            stmt = stmt.where(sa.or_(key < value, sa.and_(key == value, Ticket.id < last_id)))
-        else:
-            stmt = stmt.where(sa.or_(key > value, sa.and_(key == value, Ticket.id > last_id)))
-    order = (key.desc(), Ticket.id.desc()) if descending else (key.asc(), Ticket.id.asc())
-    return stmt.order_by(*order).limit(limit)
+        if len(after) != 2:
+            raise ValueError("cursor of another sort")
+        stmt = stmt.where(_after(column, descending, _coerce(column, after[0]), int(after[1]), nullable))
+    key = column.desc() if descending else column.asc()
+    if nullable:
+        key = key.nulls_last()
+    return stmt.order_by(key, Ticket.id.desc() if descending else Ticket.id.asc()).limit(limit)
+
+
+def _priority_page(filters: QueueFilter, user: User, *, after: list[Any] | None, limit: int) -> sa.Select:
+    """Most urgent first, then most recently updated: one indexed branch per priority, joined by UNION ALL."""
+    where = queue_conditions(filters, user)
+    rank_after = None
+    if after:
+        if len(after) != 3:
+            raise ValueError("cursor of another sort")
+        rank_after, at, last_id = int(after[0]), datetime.fromisoformat(after[1]), int(after[2])
+    branches = []
+    for rank, priority in zip((4, 3, 2, 1), PRIORITY_ORDER, strict=True):
+        if rank_after is not None and rank > rank_after:
+            continue
+        branch = sa.select(Ticket.id, sa.literal(rank).label("rank"), Ticket.updated_at).where(
+            *where, Ticket.priority == priority
+        )
+        if rank_after == rank:
+            branch = branch.where(_after(Ticket.updated_at, True, at, last_id, False))
+        branch = branch.order_by(Ticket.updated_at.desc(), Ticket.id.desc()).limit(limit)
+        branches.append(sa.select(branch.subquery()))
+    if not branches:
+        return sa.select(Ticket).where(sa.false())
+    ranked = sa.union_all(*branches).subquery("ranked")
+    return (
+        sa.select(Ticket)
+        .join(ranked, ranked.c.id == Ticket.id)
+        .order_by(ranked.c.rank.desc(), ranked.c.updated_at.desc(), ranked.c.id.desc())
+        .limit(limit)
+    )
 
 
 def _coerce(key: Any, value: Any) -> Any:
@@ -147,21 +192,23 @@ def _coerce(key: Any, value: Any) -> Any:
 def cursor_of(ticket: Ticket, sort: str) -> list[Any]:
     """The sort key of a ticket, for the next page's cursor."""
     if sort == "priority":
-        return [{"urgent": 4, "high": 3, "normal": 2, "low": 1}.get(ticket.priority, 0), ticket.id]
+        rank = {"urgent": 4, "high": 3, "normal": 2, "low": 1}.get(ticket.priority, 0)
+        return [rank, ticket.updated_at.isoformat(), ticket.id]
     column = SORTS.get(sort, SORTS["updated"])[0]
     return [getattr(ticket, column.key), ticket.id]
 
 
-def queue_count(filters: QueueFilter, user: User) -> sa.Select:
-    """How many tickets the view with these filters holds."""
-    return sa.select(sa.func.count()).select_from(Ticket).where(*queue_conditions(filters, user))
+def queue_count(filters: QueueFilter, user: User, *, cap: int | None = None) -> sa.Select:
+    """How many tickets the view with these filters holds (counting stops at `cap` when given)."""
+    if cap is None:
+        return sa.select(sa.func.count()).select_from(Ticket).where(*queue_conditions(filters, user))
+    capped = sa.select(sa.literal(1)).select_from(Ticket).where(*queue_conditions(filters, user)).limit(cap)
+    return sa.select(sa.func.count()).select_from(capped.subquery())
 
 
-def view_counts(user: User) -> dict[str, sa.Select]:
-    """A count query per queue view (shown beside the view names)."""
-    return {
-        view: queue_count(QueueFilter(view=view), user) for view in VIEWS if view not in ("all", "solved")
-    }
+def view_counts(user: User, *, cap: int = COUNT_CAP) -> dict[str, sa.Select]:
+    """A count query per queue view (shown beside the view names), each stopping at `cap`."""
+    return {view: queue_count(QueueFilter(view=view), user, cap=cap) for view in VIEWS}
 
 
 def ticket_by_ref(ref: int | str) -> sa.Select:

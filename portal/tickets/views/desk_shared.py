@@ -1,0 +1,103 @@
+"""The desk blueprint and what its pages share: labels, lookups of agents and groups, loading a ticket."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from portal.accounts.models import Group, User
+from portal.core import ui
+from portal.extensions import db
+from portal.tickets import queries
+from portal.tickets.forms import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
+from portal.tickets.models import Ticket
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+ui.nav_item("desk", _l("Queue"), "desk.queue", icon="inbox", order=10)
+ui.nav_item("desk", _l("Macros"), "desk.macros_page", icon="lightning-charge", order=40)
+
+VIEW_LABELS = {
+    "mine": _l("Mine"),
+    "unassigned": _l("Unassigned"),
+    "groups": _l("My groups"),
+    "open": _l("All open"),
+    "pending": _l("Pending"),
+    "solved": _l("Solved"),
+    "all": _l("All"),
+}
+CORE_SORT_LABELS = {
+    "updated": _l("Recently updated"),
+    "oldest": _l("Waiting longest"),
+    "created": _l("Newest"),
+    "priority": _l("Priority"),
+}
+EVENT_LABELS = {
+    "merged_in": _l("Ticket #%(ref)s was merged into this one"),
+    "merged_into": _l("Merged into ticket #%(ref)s"),
+    "split_out": _l("A message was split off into ticket #%(ref)s"),
+    "split_from": _l("Split off from ticket #%(ref)s"),
+    "message_moved_out": _l("A message was moved to ticket #%(ref)s"),
+    "message_moved_in": _l("A message was moved here from ticket #%(ref)s"),
+}
+
+
+@bp.context_processor
+def labels() -> dict[str, Any]:
+    return {
+        "STATUS_LABELS": STATUS_LABELS,
+        "PRIORITY_LABELS": PRIORITY_LABELS,
+        "CHANNEL_LABELS": CHANNEL_LABELS,
+        "VIEW_LABELS": VIEW_LABELS,
+        "EVENT_LABELS": EVENT_LABELS,
+        "sort_labels": sort_labels,
+    }
+
+
+def sort_labels() -> dict[str, Any]:
+    """Every queue sort with its label: the core ones, then those other domains registered."""
+    extra = {k: v for k, v in queries.SORT_LABELS.items() if k in queries.SORTS}
+    return {**CORE_SORT_LABELS, **extra}
+
+
+def agents() -> list[User]:
+    """Everyone who can be assigned, by name."""
+    return list(
+        db.session.scalars(sa.select(User).where(User.role.in_(("agent", "admin")), User.active).order_by(User.name))
+    )
+
+
+def groups() -> list[Group]:
+    """Every group, by name."""
+    return list(db.session.scalars(sa.select(Group).order_by(Group.name)))
+
+
+def load_ticket(ref: int) -> Ticket:
+    """The ticket by reference, or 404."""
+    ticket = db.session.scalar(queries.ticket_by_ref(ref))
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+def int_arg(value: str | None) -> int | None:
+    """A positive whole number from a form or query value, else None."""
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+def safe_next(default: str) -> str:
+    """The `next` address of a form when it stays on this site's desk, else `default`."""
+    target = request.form.get("next") or request.args.get("next") or ""
+    parts = urlsplit(target)
+    if target and not parts.scheme and not parts.netloc and parts.path.startswith("/desk"):
+        return target
+    return default
+
+
+def queue_url() -> str:
+    """The queue as the agent last left it (kept in the `next` of forms), or its default view."""
+    return safe_next(url_for("desk.queue"))
