@@ -5,7 +5,22 @@ from __future__ import annotations
 import random
 
 FAMILY = ("김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황")
-GIVEN = ("민준", "서연", "도윤", "하은", "지호", "수아", "예준", "지유", "시우", "서윤", "주원", "하린", "유나", "지훈")
+GIVEN = (
+    "민준",
+    "서연",
+    "도윤",
+    "하은",
+    "지호",
+    "수아",
+    "예준",
+    "지유",
+    "시우",
+    "서윤",
+    "주원",
+    "하린",
+    "유나",
+    "지훈",
+)
 EN_FIRST = ("James", "Emily", "Olivia", "Noah", "Liam", "Emma", "Ava", "Lucas", "Mia", "Ethan")
 EN_LAST = ("Wilson", "Clark", "Smith", "Brown", "Taylor", "Lee", "Park", "Kim", "Walker", "Young")
 MAIL_DOMAINS = ("example.com", "example.kr", "mail.example", "corp.example")

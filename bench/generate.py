@@ -17,7 +17,7 @@ import json
 import random
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +84,10 @@ class Writer:
             marks = ",".join("?" * len(columns))
             self.raw.executemany(f"INSERT INTO {table} ({','.join(columns)}) VALUES ({marks})", batch)
             return
-        with self.raw.cursor() as cursor, cursor.copy(f"COPY {table} ({','.join(columns)}) FROM STDIN") as copy:
+        with (
+            self.raw.cursor() as cursor,
+            cursor.copy(f"COPY {table} ({','.join(columns)}) FROM STDIN") as copy,
+        ):
             for row in batch:
                 copy.write_row(row)
 
@@ -359,7 +362,15 @@ def generate_tickets(writer: Writer, plan: dict, args: argparse.Namespace, rng: 
         )
         ids["event"] += 1
         events.append(
-            (ids["event"], tid, stamp(dialect, created), None, "customer", "created", json.dumps({"channel": channel}))
+            (
+                ids["event"],
+                tid,
+                stamp(dialect, created),
+                None,
+                "customer",
+                "created",
+                json.dumps({"channel": channel}),
+            )
         )
         if status != "new":
             ids["event"] += 1
@@ -433,7 +444,9 @@ def drop_indexes(connection: sa.Connection) -> list[sa.Index]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--instance", type=Path, default=Path("/tmp/hana-bench"), help="instance folder")
     parser.add_argument("--url", help="DATABASE_URL (default: SQLite in the instance folder)")
     parser.add_argument("--customers", type=int, default=100_000)
@@ -461,7 +474,9 @@ def main(argv: list[str] | None = None) -> None:
             dropped = drop_indexes(connection)
             writer = Writer(connection)
             print(f"customers and identities ({args.customers:,}) …", flush=True)
-            writer.write("customers", CUSTOMER_COLUMNS, customer_rows(args.customers, rng, writer.dialect, plan))
+            writer.write(
+                "customers", CUSTOMER_COLUMNS, customer_rows(args.customers, rng, writer.dialect, plan)
+            )
             writer.write("identities", IDENTITY_COLUMNS, identity_rows(plan, rng, writer.dialect))
             print(f"tickets ({args.tickets:,}) and messages (~{args.messages:,}) …", flush=True)
             generate_tickets(writer, plan, args, rng)
@@ -471,12 +486,15 @@ def main(argv: list[str] | None = None) -> None:
         with db.engine.begin() as connection:
             connection.execute(sa.text("DELETE FROM counters WHERE name = 'ticket'"))
             connection.execute(
-                sa.text("INSERT INTO counters (name, value) VALUES ('ticket', :v)"), {"v": 1000 + args.tickets}
+                sa.text("INSERT INTO counters (name, value) VALUES ('ticket', :v)"),
+                {"v": 1000 + args.tickets},
             )
             if connection.dialect.name == "postgresql":
                 for table in ("customers", "identities", "tickets", "messages", "ticket_events", "timeline"):
                     connection.execute(
-                        sa.text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))")
+                        sa.text(
+                            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+                        )
                     )
         with db.engine.connect() as connection:
             print("ANALYZE …", flush=True)

@@ -20,13 +20,17 @@ class MacroForm(Form):
         _l("Set status"),
         choices=choices([("", _l("(unchanged)"))] + [(k, v) for k, v in STATUS_LABELS.items() if k != "new"]),
         default="",
+        validate_choice=False,  # the service checks it, with a message of its own
     )
     set_priority = SelectField(
-        _l("Set priority"), choices=choices([("", _l("(unchanged)"))] + list(PRIORITY_LABELS.items())), default=""
+        _l("Set priority"),
+        choices=choices([("", _l("(unchanged)"))] + list(PRIORITY_LABELS.items())),
+        default="",
+        validate_choice=False,
     )
     add_tags = StringField(_l("Add tags"), validators=[Length(max=500)])
     scope = SelectField(_l("Who can use it"), choices=choices(SCOPE_LABELS.items()), default="personal")
-    group_id = SelectField(_l("Group"), coerce=str, choices=[])
+    group_id = SelectField(_l("Group"), coerce=str, choices=[], validate_choice=False)
 
 
 class NewTicketForm(Form):
@@ -39,10 +43,13 @@ class NewTicketForm(Form):
         _l("How they reached us"),
         choices=choices([("phone", _l("Phone")), ("email", _l("Email")), ("web", _l("Web"))]),
         default="phone",
+        validate_choice=False,
     )
     subject = StringField(_l("Subject"), validators=[Length(max=300)])
     text = TextAreaField(_l("What the customer said"), validators=[Length(max=100000)])
-    priority = SelectField(_l("Priority"), choices=choices(PRIORITY_LABELS.items()), default="normal")
-    group_id = SelectField(_l("Group"), coerce=str, choices=[])
+    priority = SelectField(
+        _l("Priority"), choices=choices(PRIORITY_LABELS.items()), default="normal", validate_choice=False
+    )
+    group_id = SelectField(_l("Group"), coerce=str, choices=[], validate_choice=False)
     assign_to_me = BooleanField(_l("Assign to me"), default=True)
     notify = BooleanField(_l("Email the customer a confirmation"))

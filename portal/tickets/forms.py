@@ -41,7 +41,9 @@ class ReplyForm(Form):
     confirm = HiddenField()  # "1" after the agent reviewed a held reply
     seen_message_id = HiddenField()  # the newest message when the agent opened the ticket (shows what is new)
     seen_event_id = HiddenField()  # the newest change then
-    macro_id = HiddenField()  # a macro applied in the reply box: its status, priority and tags go with the reply
+    macro_id = (
+        HiddenField()
+    )  # a macro applied in the reply box: its status, priority and tags go with the reply
 
 
 class UpdateForm(Form):

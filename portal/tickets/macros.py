@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from jinja2 import StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
+from jinja2 import ChainableUndefined, StrictUndefined, TemplateSyntaxError, UndefinedError, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -63,7 +63,7 @@ class _Sandbox(SandboxedEnvironment):
         raise SecurityError(f"the {operator} operator is not available in macros")
 
 
-_env = _Sandbox(autoescape=False, keep_trailing_newline=False)
+_env = _Sandbox(autoescape=False, undefined=ChainableUndefined)
 _strict_env = _Sandbox(autoescape=False, undefined=StrictUndefined)
 
 
@@ -88,7 +88,9 @@ def visible_macros(user: User) -> sa.Select:
         .where(
             sa.or_(
                 Macro.owner_id == user.id,
-                sa.and_(Macro.owner_id.is_(None), sa.or_(Macro.group_id.is_(None), Macro.group_id.in_(groups))),
+                sa.and_(
+                    Macro.owner_id.is_(None), sa.or_(Macro.group_id.is_(None), Macro.group_id.in_(groups))
+                ),
             )
         )
         .order_by(Macro.name, Macro.id)
@@ -162,7 +164,9 @@ def check_body(body: str) -> list[tuple[str, str]]:
     try:
         _strict_env.from_string(tree).render(sample_values())
     except UndefinedError:
-        return [("body", str(_l("Unknown placeholder. Use one of: %(names)s", names=", ".join(PLACEHOLDERS))))]
+        return [
+            ("body", str(_l("Unknown placeholder. Use one of: %(names)s", names=", ".join(PLACEHOLDERS))))
+        ]
     except SecurityError:
         return [("body", str(_l("Only placeholders and “if” are allowed in a macro.")))]
     except Exception:  # noqa: BLE001 - any other failure of a sample render is the author's to fix

@@ -63,7 +63,11 @@ def _check(
         errors.append(
             (
                 "customer_id",
-                str(_l("This customer has no email address or own phone number yet: add one on their page first.")),
+                str(
+                    _l(
+                        "This customer has no email address or own phone number yet: add one on their page first."
+                    )
+                ),
             )
         )
     return errors
@@ -99,7 +103,9 @@ def open_for_customer(
     hints = (
         hints_for(customer)
         if customer is not None
-        else Hints(email=(email or "").strip() or None, phone=(phone or "").strip() or None, name=name or None)
+        else Hints(
+            email=(email or "").strip() or None, phone=(phone or "").strip() or None, name=name or None
+        )
     )
     inbound = Inbound(
         channel=channel,

@@ -168,11 +168,14 @@ def unmerge(customer_id: int, merge_id: int) -> Any:
         abort(404)
     back = safe_next(url_for("desk_customers.show", customer_id=customer_id))
     try:
-        _, other = customers.unmerge(record, actor=current_user)
+        _survivor, other = customers.unmerge(record, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(back)
     db.session.commit()
-    flash(_("The merge was undone: %(name)s is a customer of their own again.", name=other.display_name), "success")
+    flash(
+        _("The merge was undone: %(name)s is a customer of their own again.", name=other.display_name),
+        "success",
+    )
     return redirect(_with_arg(back, "merged", 0))

@@ -58,7 +58,9 @@ def _counts(user: User) -> dict[str, int]:
 
 def _page(filters: queries.QueueFilter, after: list[Any] | None) -> tuple[list[Any], str | None]:
     try:
-        rows = db.session.scalars(queries.queue_page(filters, current_user, after=after, limit=PAGE + 1)).all()
+        rows = db.session.scalars(
+            queries.queue_page(filters, current_user, after=after, limit=PAGE + 1)
+        ).all()
     except (ValueError, TypeError):  # a cursor of another sort, or tampered with: start from the top
         rows = db.session.scalars(queries.queue_page(filters, current_user, after=None, limit=PAGE + 1)).all()
     more = len(rows) > PAGE

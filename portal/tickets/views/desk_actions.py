@@ -14,7 +14,7 @@ from portal.core.errors import DomainError, ValidationFailed
 from portal.extensions import db
 from portal.tickets import queries, service
 from portal.tickets.models import Message, Ticket
-from portal.tickets.views.desk_shared import bp, int_arg, load_ticket
+from portal.tickets.views.desk_shared import bp, load_ticket
 
 
 def _message(message_id: int) -> Message:
@@ -47,7 +47,9 @@ def _refusal(error: DomainError) -> str:
 def merge_form(ref: int) -> Any:
     """Pick the ticket of the same customer that this one should be merged into."""
     ticket = load_ticket(ref)
-    return render_template("desk/merge_ticket.html", ticket=ticket, candidates=_candidates(ticket), error=None)
+    return render_template(
+        "desk/merge_ticket.html", ticket=ticket, candidates=_candidates(ticket), error=None
+    )
 
 
 @bp.post("/tickets/<int:ref>/merge")
@@ -66,7 +68,9 @@ def merge(ref: int) -> Any:
             db.session.rollback()
             error = _refusal(failed)
     if error:
-        page = render_template("desk/merge_ticket.html", ticket=ticket, candidates=_candidates(ticket), error=error)
+        page = render_template(
+            "desk/merge_ticket.html", ticket=ticket, candidates=_candidates(ticket), error=error
+        )
         return page, 422
     db.session.commit()
     flash(_("Ticket #%(source)s was merged into this ticket.", source=ref), "success")
@@ -123,10 +127,13 @@ def move(message_id: int) -> Any:
             error = _refusal(failed)
     if error:
         page = render_template(
-            "desk/move_message.html", message=message, ticket=ticket, candidates=_candidates(ticket), error=error
+            "desk/move_message.html",
+            message=message,
+            ticket=ticket,
+            candidates=_candidates(ticket),
+            error=error,
         )
         return page, 422
     db.session.commit()
     flash(_("The message was moved to ticket #%(ref)s.", ref=target.ref), "success")
     return redirect(url_for("desk.ticket_page", ref=ticket.ref))
-

@@ -59,7 +59,9 @@ def macros_page() -> Any:
 def _save(macro: Macro | None) -> Any:
     form = _form(macro, formdata=request.form)
     if form.validate_on_submit():
-        group = db.session.get(Group, int(form.group_id.data)) if (form.group_id.data or "").isdigit() else None
+        group = (
+            db.session.get(Group, int(form.group_id.data)) if (form.group_id.data or "").isdigit() else None
+        )
         try:
             saved = macros.save_macro(
                 macro,
@@ -80,7 +82,9 @@ def _save(macro: Macro | None) -> Any:
             db.session.commit()
             flash(_("Macro “%(name)s” saved.", name=saved.name), "success")
             return redirect(url_for("desk.macros_page"))
-    return render_template("desk/macro_form.html", form=form, macro=macro, placeholders=macros.PLACEHOLDERS), 422
+    return render_template(
+        "desk/macro_form.html", form=form, macro=macro, placeholders=macros.PLACEHOLDERS
+    ), 422
 
 
 @bp.route("/macros/new", methods=["GET", "POST"])

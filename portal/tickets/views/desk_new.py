@@ -29,7 +29,9 @@ def _form(formdata: Any = None) -> NewTicketForm:
 def _render(form: NewTicketForm, status: int = 200) -> Any:
     customer = db.session.get(Customer, int_arg(form.customer_id.data) or -1)
     query = (form.query.data or "").strip()
-    found = list(db.session.scalars(customer_queries.search(query, limit=10))) if query and not customer else []
+    found = (
+        list(db.session.scalars(customer_queries.search(query, limit=10))) if query and not customer else []
+    )
     return render_template("desk/new_ticket.html", form=form, customer=customer, found=found), status
 
 
@@ -73,7 +75,14 @@ def create_ticket() -> Any:
         return _render(form, 422)
     db.session.commit()
     if result.outcome == "created":
-        flash(_("Ticket #%(ref)s opened for %(name)s.", ref=result.ticket.ref, name=result.customer.display_name), "success")
+        flash(
+            _(
+                "Ticket #%(ref)s opened for %(name)s.",
+                ref=result.ticket.ref,
+                name=result.customer.display_name,
+            ),
+            "success",
+        )
     else:
         flash(_("Added to the existing ticket #%(ref)s.", ref=result.ticket.ref), "info")
     return redirect(url_for("desk.ticket_page", ref=result.ticket.ref))
@@ -87,7 +96,13 @@ def customer_lookup() -> Any:
     rows = list(db.session.scalars(customer_queries.search(query, limit=8))) if len(query) >= 2 else []
     return jsonify(
         [
-            {"id": c.id, "name": c.display_name, "email": c.email or "", "phone": c.phone or "", "tier": c.tier}
+            {
+                "id": c.id,
+                "name": c.display_name,
+                "email": c.email or "",
+                "phone": c.phone or "",
+                "tier": c.tier,
+            }
             for c in rows
         ]
     )

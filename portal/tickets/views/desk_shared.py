@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, g, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import Group, User
@@ -57,6 +57,22 @@ def labels() -> dict[str, Any]:
     }
 
 
+@bp.app_context_processor
+def desk_text_processor() -> dict[str, Any]:
+    return {"desk_text": desk_text}
+
+
+def desk_text() -> dict[str, dict[str, str]]:
+    """Status, priority and channel labels translated once per request (badges repeat them hundreds of times)."""
+    if "desk_text" not in g:
+        g.desk_text = {
+            "status": {k: str(v) for k, v in STATUS_LABELS.items()},
+            "priority": {k: str(v) for k, v in PRIORITY_LABELS.items()},
+            "channel": {k: str(v) for k, v in CHANNEL_LABELS.items()},
+        }
+    return g.desk_text
+
+
 def sort_labels() -> dict[str, Any]:
     """Every queue sort with its label: the core ones, then those other domains registered."""
     extra = {k: v for k, v in queries.SORT_LABELS.items() if k in queries.SORTS}
@@ -66,7 +82,9 @@ def sort_labels() -> dict[str, Any]:
 def agents() -> list[User]:
     """Everyone who can be assigned, by name."""
     return list(
-        db.session.scalars(sa.select(User).where(User.role.in_(("agent", "admin")), User.active).order_by(User.name))
+        db.session.scalars(
+            sa.select(User).where(User.role.in_(("agent", "admin")), User.active).order_by(User.name)
+        )
     )
 
 

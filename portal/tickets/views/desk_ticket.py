@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import defaultload, lazyload
 
 from portal.accounts.models import Group, User
 from portal.channels.web.intake import read_uploads
@@ -43,10 +44,15 @@ def _update_form(ticket: Ticket, people: list[User], teams: list[Group], formdat
 
 def _conversation(ticket: Ticket) -> tuple[list[Message], list[TicketEvent], list[tuple[str, Any]]]:
     """Messages, every change, and the two woven together (merges, splits and moves shown in place)."""
-    messages = list(db.session.scalars(queries.conversation(ticket.id, include_internal=True)))
+    quiet = lazyload(User.groups)  # authors' and actors' groups are never shown: not loaded
+    conversation = queries.conversation(ticket.id, include_internal=True)
+    messages = list(db.session.scalars(conversation.options(defaultload(Message.author_user).options(quiet))))
     events = list(
         db.session.scalars(
-            sa.select(TicketEvent).where(TicketEvent.ticket_id == ticket.id).order_by(TicketEvent.at, TicketEvent.id)
+            sa.select(TicketEvent)
+            .where(TicketEvent.ticket_id == ticket.id)
+            .options(defaultload(TicketEvent.actor).options(quiet))
+            .order_by(TicketEvent.at, TicketEvent.id)
         )
     )
     woven: list[tuple[Any, int, str, Any]] = [(m.created_at, 0, "message", m) for m in messages]
@@ -116,11 +122,13 @@ def _viewers(ticket: Ticket) -> list[TicketViewer]:
     since = utcnow() - timedelta(seconds=PRESENCE_SECONDS)
     return list(
         db.session.scalars(
-            sa.select(TicketViewer).where(
+            sa.select(TicketViewer)
+            .where(
                 TicketViewer.ticket_id == ticket.id,
                 TicketViewer.user_id != current_user.id,
                 TicketViewer.seen_at >= since,
             )
+            .options(defaultload(TicketViewer.user).lazyload(User.groups))
         )
     )
 
