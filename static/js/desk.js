@@ -85,9 +85,11 @@ function initHelp() {
   const modal = document.getElementById("shortcuts");
   if (!modal || !window.bootstrap) return;
   document.addEventListener("keydown", (event) => {
+    const instance = window.bootstrap.Modal.getOrCreateInstance(modal);
+    if (event.key === "Escape" && modal.classList.contains("show")) { instance.hide(); return; }
     if (event.key !== "?" || typingIn(event.target) || event.ctrlKey || event.metaKey) return;
     event.preventDefault();
-    window.bootstrap.Modal.getOrCreateInstance(modal).toggle();
+    instance.toggle();
   });
 }
 
