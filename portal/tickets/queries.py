@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import defaultload, selectinload
 
 from portal.accounts.models import User
+from portal.customers.models import Customer
 from portal.tickets.models import OPEN_STATUSES, STATUSES, Message, Ticket, TicketTag
 
 # Full-text ticket search, plugged in by the search domain (which sits above tickets); None: subject LIKE.
@@ -203,7 +204,9 @@ def queue_page(filters: QueueFilter, user: User, *, after: list[Any] | None, lim
     return (
         sa.select(Ticket)
         .join(merged, merged.c.id == Ticket.id)
-        .options(defaultload(Ticket.assignee).lazyload(User.groups))  # a page never shows assignees' groups
+        # A page never shows assignees' groups nor customers' identities: not loaded.
+        .options(defaultload(Ticket.assignee).lazyload(User.groups))
+        .options(defaultload(Ticket.customer).lazyload(Customer.identities))
         .order_by(*ordering)
         .limit(limit)
     )

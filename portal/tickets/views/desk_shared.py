@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from babel import dates
 from flask import Blueprint, abort, g, request, url_for
+from flask_babel import get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 
 from portal.accounts.models import Group, User
 from portal.core import ui
+from portal.core.db import utcnow
+from portal.core.i18n import KOREAN_PATTERNS
 from portal.extensions import db
 from portal.tickets import queries
 from portal.tickets.forms import CHANNEL_LABELS, PRIORITY_LABELS, STATUS_LABELS
@@ -55,6 +60,32 @@ def labels() -> dict[str, Any]:
         "EVENT_LABELS": EVENT_LABELS,
         "sort_labels": sort_labels,
     }
+
+
+@bp.app_template_filter("desk_when")
+def desk_when(value: datetime | None, style: str = "medium") -> str:
+    """The core `when` filter with the viewer's language and time zone looked up once per request (the queue
+    and a long conversation format hundreds of times)."""
+    if value is None:
+        return ""
+    locale, zone, _now = _clock()
+    pattern = KOREAN_PATTERNS.get(style, style) if str(locale) == "ko" else style
+    return dates.format_datetime(value, pattern, tzinfo=zone, locale=locale)
+
+
+@bp.app_template_filter("desk_ago")
+def desk_ago(value: datetime | None) -> str:
+    """The core `ago` filter, with the language and the current time looked up once per request."""
+    if value is None:
+        return ""
+    locale, _zone, now = _clock()
+    return dates.format_timedelta(value - now, add_direction=True, threshold=0.95, locale=locale)
+
+
+def _clock() -> tuple[Any, Any, datetime]:
+    if "desk_clock" not in g:
+        g.desk_clock = (get_locale(), get_timezone(), utcnow())
+    return g.desk_clock
 
 
 @bp.app_context_processor
