@@ -21,6 +21,7 @@ from portal.core.errors import DomainError, ValidationFailed
 from portal.customers.models import Customer
 from portal.extensions import db
 from portal.tickets import bulk, queries
+from portal.tickets import desk_demo as _desk_demo  # noqa: F401 - seeds the demo's macros
 from portal.tickets.models import CHANNELS, PRIORITIES, STATUSES
 from portal.tickets.tags import normalize_tag
 from portal.tickets.views import desk_actions, desk_macros, desk_new, desk_ticket  # noqa: F401 - join `bp`

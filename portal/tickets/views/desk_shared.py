@@ -75,11 +75,29 @@ def desk_when(value: datetime | None, style: str = "medium") -> str:
 
 @bp.app_template_filter("desk_ago")
 def desk_ago(value: datetime | None) -> str:
-    """The core `ago` filter, with the language and the current time looked up once per request."""
+    """The core `ago` filter ("3 hours ago"), formatted once per distinct wording in a request."""
     if value is None:
         return ""
     locale, _zone, now = _clock()
-    return dates.format_timedelta(value - now, add_direction=True, threshold=0.95, locale=locale)
+    delta = value - now
+    seconds = delta.days * 86400 + delta.seconds  # what Babel reads of a timedelta
+    key = _ago_key(seconds)
+    memo = g.setdefault("desk_ago_memo", {})
+    if key not in memo:
+        memo[key] = dates.format_timedelta(seconds, add_direction=True, threshold=0.95, locale=locale)
+    return memo[key]
+
+
+def _ago_key(seconds: int) -> tuple[str, int, bool]:
+    """What Babel's wording of a time difference depends on: the unit, the rounded value and the direction
+    (the same rule as babel.dates.format_timedelta with threshold 0.95)."""
+    for unit, size in dates.TIMEDELTA_UNITS:
+        value = abs(seconds) / size
+        if value >= 0.95 or unit == "second":
+            if unit == "second" and value > 0:
+                value = max(1, value)
+            return unit, int(round(value)), seconds >= 0
+    return "second", 0, seconds >= 0
 
 
 def _clock() -> tuple[Any, Any, datetime]:
@@ -88,11 +106,7 @@ def _clock() -> tuple[Any, Any, datetime]:
     return g.desk_clock
 
 
-@bp.app_context_processor
-def desk_text_processor() -> dict[str, Any]:
-    return {"desk_text": desk_text}
-
-
+@bp.app_template_global("desk_text")
 def desk_text() -> dict[str, dict[str, str]]:
     """Status, priority and channel labels translated once per request (badges repeat them hundreds of times)."""
     if "desk_text" not in g:
