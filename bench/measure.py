@@ -104,6 +104,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--instance", type=Path, default=Path("/tmp/hana-bench"))
     parser.add_argument("--url", help="DATABASE_URL (default: SQLite in the instance folder)")
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--warmup", type=int, default=3, help="calls before measuring each case")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
     args = parser.parse_args(argv)
 
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'case':<42} {'n':>4} {'median ms':>10} {'p95 ms':>8} {'cpu median':>11} {'cpu p95':>8}")
     for name, fn in cases:
-        wall, cpu = timed(fn, args.repeat)
+        wall, cpu = timed(fn, args.repeat, args.warmup)
         row = {
             "case": name,
             "n": len(wall),

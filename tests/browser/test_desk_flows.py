@@ -22,7 +22,14 @@ def _ticket(channel: str, email: str, name: str, subject: str, text: str, **extr
     from portal.tickets.inbound import Inbound
     from portal.tickets.intake import receive
 
-    inbound = Inbound(channel=channel, sender=Hints(email=email, name=name), subject=subject, text=text, notify=False, **extra)
+    inbound = Inbound(
+        channel=channel,
+        sender=Hints(email=email, name=name),
+        subject=subject,
+        text=text,
+        notify=False,
+        **extra,
+    )
     return receive(inbound)
 
 
@@ -46,7 +53,10 @@ def _state(live_app: Any, ref: int) -> Any:
 def test_an_agent_works_the_queue_by_keyboard_and_assigns_in_bulk(new_page, seed, live_app):
     def data() -> tuple[int, list[int]]:
         _agent("kb.agent@example.com", "Keyboard Agent")
-        made = [_ticket("email", f"kb{i}@example.com", f"KB Customer {i}", f"Keyboard case {i}", "help").ticket for i in range(3)]
+        made = [
+            _ticket("email", f"kb{i}@example.com", f"KB Customer {i}", f"Keyboard case {i}", "help").ticket
+            for i in range(3)
+        ]
         return made[0].customer_id, [t.ref for t in made]
 
     _, refs = seed(data)
@@ -87,10 +97,16 @@ def test_an_agent_applies_a_macro_from_the_reply_box(new_page, seed, live_app):
 
         agent = _agent("macro.agent@example.com", "Macro Agent")
         macros.save_macro(
-            None, agent, name="Refund done", body="Dear {{ customer.name }}, ticket #{{ ticket.ref }} is refunded.",
-            set_status="pending", add_tags="refunded",
+            None,
+            agent,
+            name="Refund done",
+            body="Dear {{ customer.name }}, ticket #{{ ticket.ref }} is refunded.",
+            set_status="pending",
+            add_tags="refunded",
         )
-        return _ticket("web", "macro.customer@example.com", "Mina Park", "Refund please", "I paid twice").ticket.ref
+        return _ticket(
+            "web", "macro.customer@example.com", "Mina Park", "Refund please", "I paid twice"
+        ).ticket.ref
 
     ref = seed(data)
     page = new_page()
@@ -114,8 +130,12 @@ def test_an_agent_applies_a_macro_from_the_reply_box(new_page, seed, live_app):
 def test_an_agent_merges_two_tickets_and_splits_a_message(new_page, seed, live_app):
     def data() -> tuple[int, int]:
         _agent("merge.agent@example.com", "Merge Agent", locale="ko")
-        first = _ticket("email", "merge.me@example.com", "한지민", "인터넷 요금 문의", "요금이 이상해요").ticket
-        second = _ticket("chat", "merge.me@example.com", "한지민", "같은 요금 문의", "채팅으로도 물어봐요").ticket
+        first = _ticket(
+            "email", "merge.me@example.com", "한지민", "인터넷 요금 문의", "요금이 이상해요"
+        ).ticket
+        second = _ticket(
+            "chat", "merge.me@example.com", "한지민", "같은 요금 문의", "채팅으로도 물어봐요"
+        ).ticket
         return first.ref, second.ref
 
     first, second = seed(data)
@@ -184,12 +204,29 @@ def _pictures_data() -> dict[str, Any]:
 
     ko = _agent("pics.ko@example.com", "김하나", locale="ko")
     _agent("pics.en@example.com", "Hannah Kim", locale="en")
-    first = _ticket("email", "pics.yuna@example.com", "최유나", "지난달 요금이 두 번 청구되었어요", "10월 요금이 두 번 결제되었습니다.")
+    first = _ticket(
+        "email",
+        "pics.yuna@example.com",
+        "최유나",
+        "지난달 요금이 두 번 청구되었어요",
+        "10월 요금이 두 번 결제되었습니다.",
+    )
     tickets.update_ticket(first.ticket, ko, assignee=ko, priority="high", tags=["환불", "요금"])
-    tickets.add_reply(first.ticket, ko, "최유나 고객님, 확인해 보니 중복 결제가 맞습니다. 3영업일 안에 환불됩니다.")
-    chat = _ticket("chat", "pics.yuna@example.com", "최유나", "인터넷이 자꾸 끊겨요", "저녁마다 와이파이가 끊깁니다.")
+    tickets.add_reply(
+        first.ticket, ko, "최유나 고객님, 확인해 보니 중복 결제가 맞습니다. 3영업일 안에 환불됩니다."
+    )
+    chat = _ticket(
+        "chat", "pics.yuna@example.com", "최유나", "인터넷이 자꾸 끊겨요", "저녁마다 와이파이가 끊깁니다."
+    )
     tickets.add_reply(chat.ticket, ko, "공유기 재부팅 후에도 같으면 알려 주세요.", internal=True)
-    _ticket("web", "pics.james@example.com", "James Wilson", "Roaming not working in Tokyo", "No service since I landed.", priority="urgent")
+    _ticket(
+        "web",
+        "pics.james@example.com",
+        "James Wilson",
+        "Roaming not working in Tokyo",
+        "No service since I landed.",
+        priority="urgent",
+    )
     twin = customers.create_customer(name="최 유나", email="pics.yuna2@example.com")
     customers.add_identity(first.customer, "phone", "010-2345-0000")
     customers.add_identity(twin, "phone", "010-2345-0000")
@@ -213,6 +250,9 @@ def test_pictures_of_the_desk_on_a_phone_and_a_desktop(new_page, seed):
                 page.goto(url)
                 page.wait_for_load_state("networkidle")
                 screenshot(page, f"desk-{name}-{size}-{locale}")
-                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (name, size)
+                assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), (
+                    name,
+                    size,
+                )
             page.goto("/desk/tickets/new")
             screenshot(page, f"desk-new-ticket-{size}-{locale}")

@@ -14,7 +14,22 @@ from portal.tickets.views import desk_shared
 @pytest.mark.parametrize("locale", ["ko", "en"])
 def test_fast_date_filters_match_the_core_ones(app, locale):
     now = utcnow()
-    offsets = [0, -1, -30, -59, -61, -3000, -3599, -3600, -5400, -86000, -86400 * 3, -86400 * 40, -86400 * 400, 90]
+    offsets = [
+        0,
+        -1,
+        -30,
+        -59,
+        -61,
+        -3000,
+        -3599,
+        -3600,
+        -5400,
+        -86000,
+        -86400 * 3,
+        -86400 * 40,
+        -86400 * 400,
+        90,
+    ]
     with app.test_request_context(headers={"Accept-Language": locale}):
         from flask import g
 
