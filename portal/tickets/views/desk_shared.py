@@ -50,6 +50,20 @@ EVENT_LABELS = {
 }
 
 
+CHANGE_LABELS = {
+    "status": _l("status"),
+    "priority": _l("priority"),
+    "assignee": _l("assignee"),
+    "group": _l("group"),
+    "tags": _l("tags"),
+    "macro": _l("macro"),
+    "merged_in": _l("merge"),
+    "split_out": _l("split"),
+    "message_moved_in": _l("moved message"),
+    "message_moved_out": _l("moved message"),
+}
+
+
 @bp.context_processor
 def labels() -> dict[str, Any]:
     return {
@@ -58,6 +72,7 @@ def labels() -> dict[str, Any]:
         "CHANNEL_LABELS": CHANNEL_LABELS,
         "VIEW_LABELS": VIEW_LABELS,
         "EVENT_LABELS": EVENT_LABELS,
+        "CHANGE_LABELS": CHANGE_LABELS,
         "sort_labels": sort_labels,
     }
 
