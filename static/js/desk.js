@@ -133,9 +133,9 @@ function initNoteToggle(text) {
 
 function describeMacro(box, data) {
   const labels = JSON.parse(box.dataset.labels || "{}");
-  const parts = [`⚡ ${data.name}`];
-  if (data.status) parts.push(`${labels.status} → ${data.status}`);
-  if (data.priority) parts.push(`${labels.priority} → ${data.priority}`);
+  const parts = [labels.macro.replace("{name}", data.name)];
+  if (data.status) parts.push(`${labels.status} → ${data.status_label}`);
+  if (data.priority) parts.push(`${labels.priority} → ${data.priority_label}`);
   if (data.add_tags && data.add_tags.length) parts.push(`${labels.tags} + ${data.add_tags.join(" ")}`);
   return parts.join(" · ");
 }

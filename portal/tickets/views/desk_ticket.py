@@ -20,7 +20,7 @@ from portal.core.errors import DomainError, ValidationFailed
 from portal.core.forms import choices
 from portal.extensions import db
 from portal.tickets import macros, queries, service
-from portal.tickets.forms import ReplyForm, UpdateForm
+from portal.tickets.forms import PRIORITY_LABELS, STATUS_LABELS, ReplyForm, UpdateForm
 from portal.tickets.models import Macro, Message, Ticket, TicketEvent, TicketViewer
 from portal.tickets.panel import panel as customer_panel
 from portal.tickets.views.desk_shared import EVENT_LABELS, agents, bp, groups, int_arg, load_ticket
@@ -268,4 +268,6 @@ def macro_preview(ref: int, macro_id: int) -> Any:
         "status": applied.status,
         "priority": applied.priority,
         "add_tags": applied.add_tags,
+        "status_label": str(STATUS_LABELS.get(applied.status, "")) if applied.status else None,
+        "priority_label": str(PRIORITY_LABELS.get(applied.priority, "")) if applied.priority else None,
     }
