@@ -4,23 +4,10 @@ from __future__ import annotations
 
 import random
 
-FAMILY = ("김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황")
-GIVEN = (
-    "민준",
-    "서연",
-    "도윤",
-    "하은",
-    "지호",
-    "수아",
-    "예준",
-    "지유",
-    "시우",
-    "서윤",
-    "주원",
-    "하린",
-    "유나",
-    "지훈",
-)
+FAMILY = ("김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍")
+# Given names from two syllables: about 2,000 combinations, so that namesakes are as rare as in life
+# (a few per hundred thousand customers), not hundreds.
+SYLLABLES = tuple("민서도하지수예시주유준연윤은호아우원린훈현진영성경재혜정희동상태승채다소나빈")
 EN_FIRST = ("James", "Emily", "Olivia", "Noah", "Liam", "Emma", "Ava", "Lucas", "Mia", "Ethan")
 EN_LAST = ("Wilson", "Clark", "Smith", "Brown", "Taylor", "Lee", "Park", "Kim", "Walker", "Young")
 MAIL_DOMAINS = ("example.com", "example.kr", "mail.example", "corp.example")
@@ -91,7 +78,7 @@ SENTENCES_OUT = (
 def person_name(rng: random.Random) -> str:
     """A Korean name most of the time, an English one sometimes."""
     if rng.random() < 0.85:
-        return rng.choice(FAMILY) + rng.choice(GIVEN)
+        return rng.choice(FAMILY) + rng.choice(SYLLABLES) + rng.choice(SYLLABLES)
     return f"{rng.choice(EN_FIRST)} {rng.choice(EN_LAST)}"
 
 
