@@ -4,7 +4,28 @@ from __future__ import annotations
 
 import random
 
-FAMILY = ("김", "이", "박", "최", "정", "강", "조", "윤", "장", "임", "한", "오", "서", "신", "권", "황", "안", "송", "류", "홍")
+FAMILY = (
+    "김",
+    "이",
+    "박",
+    "최",
+    "정",
+    "강",
+    "조",
+    "윤",
+    "장",
+    "임",
+    "한",
+    "오",
+    "서",
+    "신",
+    "권",
+    "황",
+    "안",
+    "송",
+    "류",
+    "홍",
+)
 # Given names from two syllables: about 2,000 combinations, so that namesakes are as rare as in life
 # (a few per hundred thousand customers), not hundreds.
 SYLLABLES = tuple("민서도하지수예시주유준연윤은호아우원린훈현진영성경재혜정희동상태승채다소나빈")

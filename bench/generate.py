@@ -12,24 +12,20 @@ The schema comes from the real migrations; the agents, groups and counters from 
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import random
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
 
-from bench import corpus
+from bench import rows
 
 BULK_TABLES = ("customers", "identities", "tickets", "messages", "ticket_tags", "ticket_events", "timeline")
 CHUNK = 20_000
 AGENT_PASSWORD = "bench-agent-1"
-NOW = datetime.now(UTC).replace(microsecond=0)
-SPAN_DAYS = 730
 
 
 def bench_app(instance: Path, url: str | None) -> Any:
@@ -48,14 +44,6 @@ def bench_app(instance: Path, url: str | None) -> Any:
 
 
 # ------------------------------------------------------------------ value helpers
-
-
-def stamp(dialect: str, epoch: float | None) -> str | None:
-    """A UTC time in the form the app stores it (naive text on SQLite, with offset on PostgreSQL)."""
-    if epoch is None:
-        return None
-    text = datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-    return text if dialect == "sqlite" else text + "+00"
 
 
 class Writer:
@@ -92,307 +80,25 @@ class Writer:
                 copy.write_row(row)
 
 
-# ------------------------------------------------------------------ the plan: who has how many tickets
-
-
-def ticket_owners(customers: int, tickets: int, rng: random.Random) -> list[int]:
-    """A customer id per ticket: most customers have a few tickets, a few have hundreds (a long tail)."""
-    weights = [1.0 / (rank**0.8) for rank in range(1, customers + 1)]
-    rng.shuffle(weights)
-    owners = rng.choices(range(1, customers + 1), weights=weights, k=tickets)
-    return owners
-
-
-def message_counts(tickets: int, messages: int, rng: random.Random) -> list[int]:
-    """Messages per ticket: at least one, a geometric tail, and every 5,000th ticket with exactly 50."""
-    mean_extra = max(0.0, messages / max(tickets, 1) - 1)
-    p = 1.0 / (1.0 + mean_extra) if mean_extra else 1.0
-    counts = []
-    for i in range(tickets):
-        if i % 5000 == 17:
-            counts.append(50)
-            continue
-        extra = 0
-        while rng.random() > p and extra < 60:
-            extra += 1
-        counts.append(1 + extra)
-    return counts
-
-
-# ------------------------------------------------------------------ rows
-
-
-def customer_rows(n: int, rng: random.Random, dialect: str, plan: dict) -> Iterator[tuple]:
-    for cid in range(1, n + 1):
-        name = corpus.person_name(rng)
-        email = f"c{cid}.{corpus.ascii_key(name)}@{rng.choice(corpus.MAIL_DOMAINS)}"
-        phone = f"+8210{rng.randrange(10000000, 99999999)}" if rng.random() < 0.6 else None
-        plan["emails"][cid] = email
-        plan["names"][cid] = name
-        if phone:
-            plan["phones"][cid] = phone
-        tier = rng.choices(("standard", "silver", "gold", "vip"), weights=(85, 8, 5, 2))[0]
-        created = NOW.timestamp() - rng.uniform(0, SPAN_DAYS * 86400)
-        yield (
-            cid,
-            name,
-            name.replace(" ", "").casefold(),
-            email,
-            phone,
-            tier,
-            "ko" if rng.random() < 0.8 else "en",
-            "",
-            "",
-            stamp(dialect, created),
-            stamp(dialect, created),
-        )
-
-
-CUSTOMER_COLUMNS = (
-    "id",
-    "name",
-    "name_key",
-    "email",
-    "phone",
-    "tier",
-    "locale",
-    "address",
-    "notes",
-    "created_at",
-    "updated_at",
-)
-IDENTITY_COLUMNS = ("id", "customer_id", "kind", "value", "verified", "created_at")
-
-
-def identity_rows(plan: dict, rng: random.Random, dialect: str) -> Iterator[tuple]:
-    iid = 0
-    when = stamp(dialect, NOW.timestamp() - SPAN_DAYS * 86400)
-    for cid, email in plan["emails"].items():
-        iid += 1
-        yield (iid, cid, "email", email, False, when)
-        if cid in plan["phones"]:
-            iid += 1
-            yield (iid, cid, "phone", plan["phones"][cid], False, when)
-        if cid % 5 == 0:
-            iid += 1
-            yield (iid, cid, "chat", f"chat-{cid}", False, when)
-
-
-TICKET_COLUMNS = (
-    "id",
-    "ref",
-    "subject",
-    "subject_key",
-    "status",
-    "priority",
-    "channel",
-    "customer_id",
-    "group_id",
-    "assignee_id",
-    "created_at",
-    "updated_at",
-    "first_response_at",
-    "solved_at",
-    "last_inbound_at",
-    "last_message_at",
-    "message_count",
-    "version",
-    "context",
-)
-MESSAGE_COLUMNS = (
-    "id",
-    "ticket_id",
-    "channel",
-    "direction",
-    "author_kind",
-    "author_user_id",
-    "author_customer_id",
-    "author_name",
-    "text",
-    "external_id",
-    "content_hash",
-    "thread_reason",
-    "delivery",
-    "created_at",
-    "meta",
-)
-TIMELINE_COLUMNS = (
-    "id",
-    "customer_id",
-    "at",
-    "kind",
-    "channel",
-    "ticket_id",
-    "ticket_ref",
-    "summary",
-    "subject_type",
-    "subject_id",
-    "url",
-)
-EVENT_COLUMNS = ("id", "ticket_id", "at", "actor_id", "actor_kind", "kind", "data")
-TAG_COLUMNS = ("ticket_id", "name")
-
-
-def status_for(age_days: float, rng: random.Random) -> str:
-    """Recent tickets are mostly being worked; old ones are solved or closed."""
-    if age_days < 3:
-        return rng.choices(("new", "open", "pending", "solved"), weights=(30, 40, 20, 10))[0]
-    if age_days < 30:
-        return rng.choices(("open", "pending", "solved", "closed"), weights=(8, 7, 45, 40))[0]
-    return rng.choices(("solved", "closed"), weights=(10, 90))[0]
-
-
 def generate_tickets(writer: Writer, plan: dict, args: argparse.Namespace, rng: random.Random) -> None:
     """Tickets with their messages, tags, events and timeline entries, written table by table in one pass."""
-    dialect = writer.dialect
-    owners = ticket_owners(args.customers, args.tickets, rng)
-    counts = message_counts(args.tickets, args.messages, rng)
-    # Ticket creation times rise with the id (tickets arrive over time), with jitter.
-    start = NOW.timestamp() - SPAN_DAYS * 86400
-    step = SPAN_DAYS * 86400 / max(args.tickets, 1)
-    agents, groups = plan["agents"], plan["groups"]
-    ids = {"message": 0, "timeline": 0, "event": 0}
-    tickets: list[tuple] = []
-    messages: list[tuple] = []
-    timeline: list[tuple] = []
-    events: list[tuple] = []
-    tags: list[tuple] = []
-
-    def flush() -> None:
-        writer._flush("tickets", TICKET_COLUMNS, tickets) if tickets else None
-        writer._flush("messages", MESSAGE_COLUMNS, messages) if messages else None
-        writer._flush("timeline", TIMELINE_COLUMNS, timeline) if timeline else None
-        writer._flush("ticket_events", EVENT_COLUMNS, events) if events else None
-        writer._flush("ticket_tags", TAG_COLUMNS, tags) if tags else None
-        for rows in (tickets, messages, timeline, events, tags):
-            rows.clear()
-
+    owners = rows.ticket_owners(args.customers, args.tickets, rng)
+    counts = rows.message_counts(args.tickets, args.messages, rng)
+    start = rows.NOW.timestamp() - rows.SPAN_DAYS * 86400
+    step = rows.SPAN_DAYS * 86400 / max(args.tickets, 1)
+    batch = rows.Batch(writer.dialect, plan)
     for index in range(args.tickets):
-        tid = index + 1
-        ref = 1000 + tid
-        cid = owners[index]
-        created = start + index * step + rng.uniform(0, step)
-        created = min(created, NOW.timestamp() - 60)
-        age_days = (NOW.timestamp() - created) / 86400
-        status = status_for(age_days, rng)
-        channel = rng.choices(corpus.CHANNELS, weights=corpus.CHANNEL_WEIGHTS)[0]
-        group = rng.choice(groups)
-        assignee = rng.choice(agents) if status != "new" and rng.random() < 0.85 else None
-        priority = rng.choices(("low", "normal", "high", "urgent"), weights=(15, 65, 15, 5))[0]
-        subject = corpus.subject(rng)
-        n = counts[index]
-        gap = min(age_days * 86400 / (n + 1), 6 * 3600)
-        at = created
-        first_response = last_inbound = None
-        for m in range(n):
-            ids["message"] += 1
-            mid = ids["message"]
-            inbound = m % 2 == 0
-            internal = not inbound and rng.random() < 0.1
-            direction = "inbound" if inbound else ("internal" if internal else "outbound")
-            text = corpus.message_text(rng, inbound)
-            agent = None if inbound else rng.choice(agents)
-            external = f"<{tid}.{mid}@mail.bench>" if channel == "email" and inbound else None
-            digest = hashlib.sha1(f"{mid}".encode()).hexdigest() if external else None
-            if inbound:
-                last_inbound = at
-            elif not internal and first_response is None:
-                first_response = at
-            messages.append(
-                (
-                    mid,
-                    tid,
-                    channel,
-                    direction,
-                    "customer" if inbound else "agent",
-                    agent,
-                    cid if inbound else None,
-                    plan["names"][cid] if inbound else plan["agent_names"][agent],
-                    text,
-                    external,
-                    digest,
-                    "new" if m == 0 else ("channel" if inbound else None),
-                    None if inbound or internal else "sent",
-                    stamp(dialect, at),
-                    "{}",
-                )
+        ticket = rows.plan_ticket(index, owners[index], counts[index], start, step, plan, rng)
+        rows.add_ticket(batch, ticket, rng)
+        if len(batch.messages) >= CHUNK or index + 1 == args.tickets:
+            for table, columns, waiting in batch.tables():
+                if waiting:
+                    writer.write(table, columns, iter(waiting))
+                    waiting.clear()
+        if ticket.tid % 100_000 == 0:
+            print(
+                f"  tickets {ticket.tid:,} / {args.tickets:,}, messages {batch.ids['message']:,}", flush=True
             )
-            if not internal:
-                ids["timeline"] += 1
-                timeline.append(
-                    (
-                        ids["timeline"],
-                        cid,
-                        stamp(dialect, at),
-                        "ticket" if m == 0 else "message",
-                        channel,
-                        tid,
-                        str(ref),
-                        subject if m == 0 else corpus.snippet(text),
-                        "message",
-                        mid,
-                        f"/desk/tickets/{ref}#m{mid}",
-                    )
-                )
-            at += rng.uniform(0.2, 1.0) * gap
-        updated = min(at, NOW.timestamp())
-        solved = updated if status in ("solved", "closed") else None
-        tickets.append(
-            (
-                tid,
-                ref,
-                subject,
-                subject.casefold(),
-                status,
-                priority,
-                channel,
-                cid,
-                group,
-                assignee,
-                stamp(dialect, created),
-                stamp(dialect, updated),
-                stamp(dialect, first_response),
-                stamp(dialect, solved),
-                stamp(dialect, last_inbound),
-                stamp(dialect, updated),
-                n,
-                1 + n,
-                "{}",
-            )
-        )
-        ids["event"] += 1
-        events.append(
-            (
-                ids["event"],
-                tid,
-                stamp(dialect, created),
-                None,
-                "customer",
-                "created",
-                json.dumps({"channel": channel}),
-            )
-        )
-        if status != "new":
-            ids["event"] += 1
-            events.append(
-                (
-                    ids["event"],
-                    tid,
-                    stamp(dialect, updated),
-                    assignee,
-                    "agent",
-                    "status",
-                    json.dumps({"from": "new", "to": status}),
-                )
-            )
-        if rng.random() < 0.3:
-            for tag in set(rng.sample(corpus.TAGS, k=rng.choice((1, 1, 2)))):
-                tags.append((tid, tag))
-        if len(messages) >= CHUNK:
-            flush()
-        if tid % 100_000 == 0:
-            print(f"  tickets {tid:,} / {args.tickets:,}, messages {ids['message']:,}", flush=True)
-    flush()
 
 
 # ------------------------------------------------------------------ set-up around the load
@@ -475,9 +181,11 @@ def main(argv: list[str] | None = None) -> None:
             writer = Writer(connection)
             print(f"customers and identities ({args.customers:,}) …", flush=True)
             writer.write(
-                "customers", CUSTOMER_COLUMNS, customer_rows(args.customers, rng, writer.dialect, plan)
+                "customers",
+                rows.CUSTOMER_COLUMNS,
+                rows.customer_rows(args.customers, rng, writer.dialect, plan),
             )
-            writer.write("identities", IDENTITY_COLUMNS, identity_rows(plan, rng, writer.dialect))
+            writer.write("identities", rows.IDENTITY_COLUMNS, rows.identity_rows(plan, rng, writer.dialect))
             print(f"tickets ({args.tickets:,}) and messages (~{args.messages:,}) …", flush=True)
             generate_tickets(writer, plan, args, rng)
             print(f"rebuilding {len(dropped)} indexes …", flush=True)
