@@ -175,7 +175,8 @@ def reply(ref: int) -> Any:
     macro = db.session.get(Macro, int_arg(form.macro_id.data) or -1)
     if macro is not None and not macros.can_use(current_user, macro):
         macro = None
-    since = (int_arg(form.seen_message_id.data) or 0, int_arg(form.seen_event_id.data) or 0)
+    seen = int_arg(form.seen_message_id.data)
+    since = (seen, int_arg(form.seen_event_id.data) or 0) if seen is not None else None
     try:
         _send(ticket, form, macro)
     except service.ReplyHeld as held:
