@@ -39,4 +39,5 @@ def test_fast_date_filters_match_the_core_ones(app, locale):
             expected = i18n.format_timedelta(value - now, add_direction=True, threshold=0.95)
             assert desk_shared.desk_ago(value) == expected, seconds
             assert desk_shared.desk_when(value) == i18n.when(value)
-            assert desk_shared.desk_when(value, "short") == i18n.when(value, "short")
+            for style in ("short", "long", "full", "yyyy-MM-dd HH:mm"):
+                assert desk_shared.desk_when(value, style) == i18n.when(value, style), style
