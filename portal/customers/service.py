@@ -354,7 +354,8 @@ def _email_similar(a: str | None, b: str | None) -> bool:
     local_b, _, domain_b = b.partition("@")
     if local_a == local_b:
         return True
-    return SequenceMatcher(None, a, b).ratio() >= 0.8
+    matcher = SequenceMatcher(None, a, b)  # the quick upper bounds first: common names have many namesakes
+    return matcher.real_quick_ratio() >= 0.8 and matcher.quick_ratio() >= 0.8 and matcher.ratio() >= 0.8
 
 
 def suggest_duplicates(customer: Customer, limit: int = 5) -> list[tuple[Customer, str]]:

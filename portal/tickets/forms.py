@@ -39,6 +39,11 @@ class ReplyForm(Form):
     files = MultipleFileField(_l("Attachments"))
     seen_version = HiddenField()  # the ticket's version when the agent opened it
     confirm = HiddenField()  # "1" after the agent reviewed a held reply
+    seen_message_id = HiddenField()  # the newest message when the agent opened the ticket (shows what is new)
+    seen_event_id = HiddenField()  # the newest change then
+    macro_id = (
+        HiddenField()
+    )  # a macro applied in the reply box: its status, priority and tags go with the reply
 
 
 class UpdateForm(Form):

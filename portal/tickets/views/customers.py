@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -11,13 +12,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.core import ui
+from portal.core.api import decode_cursor
 from portal.core.auth import staff_required
 from portal.core.errors import DomainError
 from portal.customers import queries as customer_queries
 from portal.customers import service as customers
 from portal.customers.models import TIERS, Customer, CustomerMerge, Identity
 from portal.extensions import db
-from portal.tickets.panel import panel
+from portal.tickets.panel import panel, timeline_page
+from portal.tickets.views.desk_shared import safe_next
 
 bp = Blueprint("desk_customers", __name__, url_prefix="/desk/customers")
 ui.nav_item("desk", _l("Customers"), "desk_customers.index", icon="people", order=30)
@@ -47,7 +50,31 @@ def show(customer_id: int) -> Any:
     if customer.merged_into_id:
         flash(_("This customer was merged; showing the customer that holds the history now."), "info")
         return redirect(url_for("desk_customers.show", customer_id=customers.live(customer).id))
-    return render_template("desk/customer.html", panel=panel(customer, timeline_limit=100), tiers=TIERS)
+    try:
+        after = decode_cursor(request.args.get("after"))
+    except DomainError:
+        after = None
+    return render_template(
+        "desk/customer.html",
+        panel=panel(customer, timeline_limit=50, tickets_limit=20, after=after),
+        tiers=TIERS,
+        paged=after is not None,
+    )
+
+
+@bp.get("/<int:customer_id>/timeline")
+@staff_required
+def timeline(customer_id: int) -> Any:
+    """The next page of a customer's history (the "load more" of the panel and the customer page)."""
+    customer = _customer(customer_id)
+    try:
+        after = decode_cursor(request.args.get("after"))
+    except DomainError:
+        abort(400)
+    page = timeline_page(customer.id, after=after, limit=50)
+    return render_template(
+        "desk/_timeline_entries.html", entries=page["entries"], next_cursor=page["next"], c=customer
+    )
 
 
 @bp.post("/<int:customer_id>")
@@ -107,20 +134,27 @@ def remove_identity(customer_id: int, identity_id: int) -> Any:
 def merge(customer_id: int) -> Any:
     """Merge another customer into this one (all history moves; it can be undone)."""
     survivor = _customer(customer_id)
-    other_id = request.form.get("other_id", "")
-    other = db.session.get(Customer, int(other_id)) if other_id.isdigit() else None
+    back = safe_next(url_for("desk_customers.show", customer_id=customer_id))
+    other_id = request.form.get("other_id", "").strip().lstrip("#")
+    other = db.session.get(Customer, int(other_id)) if other_id.isdigit() and len(other_id) < 12 else None
     if other is None:
         flash(_("Choose the customer to merge."), "danger")
-        return redirect(url_for("desk_customers.show", customer_id=customer_id))
+        return redirect(back)
     try:
-        customers.merge_customers(survivor, other, actor=current_user)
+        record = customers.merge_customers(survivor, other, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(_("%(name)s was merged into this customer.", name=other.display_name), "success")
-    return redirect(url_for("desk_customers.show", customer_id=customer_id))
+        return redirect(back)
+    db.session.commit()
+    return redirect(_with_arg(back, "merged", record.id))
+
+
+def _with_arg(url: str, name: str, value: Any) -> str:
+    """The address with one query argument set (the merged customer's undo notice reads it)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query) if k != name] + [(name, str(value))]
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 @bp.post("/<int:customer_id>/unmerge/<int:merge_id>")
@@ -132,12 +166,16 @@ def unmerge(customer_id: int, merge_id: int) -> Any:
     )
     if record is None:
         abort(404)
+    back = safe_next(url_for("desk_customers.show", customer_id=customer_id))
     try:
-        _, other = customers.unmerge(record, actor=current_user)
+        _survivor, other = customers.unmerge(record, actor=current_user)
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
-        return redirect(url_for("desk_customers.show", customer_id=customer_id))
+        return redirect(back)
     db.session.commit()
-    flash(_("The merge was undone."), "success")
-    return redirect(url_for("desk_customers.show", customer_id=customer_id))
+    flash(
+        _("The merge was undone: %(name)s is a customer of their own again.", name=other.display_name),
+        "success",
+    )
+    return redirect(_with_arg(back, "merged", 0))
