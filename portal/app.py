@@ -12,6 +12,11 @@ from portal import demo, settings
 from portal.accounts import cli as accounts_cli
 from portal.accounts import views as accounts_views
 from portal.admin import views as admin_views
+from portal.catalog import api as catalog_api
+from portal.catalog import demo_card as catalog_demo_card
+from portal.catalog.views import admin as catalog_admin
+from portal.catalog.views import desk as catalog_desk
+from portal.catalog.views import portal as catalog_portal
 from portal.channels import registry as channel_registry
 from portal.channels.web import adapter as web_adapter
 from portal.channels.web import views as web_views
@@ -40,6 +45,11 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    catalog_portal.bp,
+    catalog_desk.bp,
+    catalog_admin.bp,
+    catalog_api.bp,
+    catalog_demo_card.bp,
 )
 
 CLI_COMMANDS = (
@@ -53,7 +63,7 @@ CLI_COMMANDS = (
 CHANNEL_ADAPTERS = (web_adapter.adapter,)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin")
+TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "catalog")
 
 _session_hooks_installed = False
 
