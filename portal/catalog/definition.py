@@ -270,7 +270,7 @@ def _approvers(check: Checker, data: dict[str, Any]) -> tuple[int | None, int | 
 def _answer_references(check: Checker, action: Any, config: dict[str, Any], names: set[str]) -> None:
     for key, spec, _required in actions.settings(action):
         value = config.get(key)
-        if spec.get("x-widget") == "answer-field" and value and value not in names:
+        if spec.get("x-widget") == "answer-field" and isinstance(value, str) and value and value not in names:
             check.add(f"config.{key}", _l("There is no field with this name in the form."))
     verify = getattr(action, "check", None)
     if verify is not None:
@@ -294,8 +294,8 @@ def clean_fulfilment(check: Checker, data: dict[str, Any], fields: list[dict]) -
             config = actions.validate_config(action.name, raw)
         except ValidationFailed as failed:
             check.errors.extend(failed.errors)
-        else:
-            _answer_references(check, action, config, {f["name"] for f in fields})
+        if isinstance(raw, dict):
+            _answer_references(check, action, raw, {f["name"] for f in fields})
     if kind == "auto" and action is None and not action_name:
         check.add("action", _l("Automatic fulfilment needs an action."))
     approver_group_id, approver_user_id = _approvers(check, data)

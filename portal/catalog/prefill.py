@@ -137,3 +137,14 @@ def form_data(item: Any, guessed: dict[str, Any]) -> dict[str, Any]:
             value = Decimal(str(value))
         data[PREFIX + name] = value
     return data
+
+
+def from_customer(item: Any, customer: Any) -> dict[str, Any]:
+    """Form defaults from the customer's own record: their email and phone in fields of those types."""
+    data: dict[str, Any] = {}
+    for spec in item.fields or []:
+        if spec["type"] == "email" and customer.email:
+            data[PREFIX + spec["name"]] = customer.email
+        elif spec["type"] == "phone" and customer.phone:
+            data[PREFIX + spec["name"]] = customer.phone
+    return data

@@ -61,6 +61,9 @@ class UpdateRecord:
     def run(self, context: Context) -> Outcome:
         """Change the record; an answer the record cannot take goes to a person with the reason."""
         customer = context.customer
+        if context.request.requested_by_id is None:
+            # Anyone can type an address into a form: only a signed-in customer (or an agent) changes a record.
+            return Outcome.fail("filed by a visitor who did not sign in: confirm who asked, then change it by hand")
         try:
             found = self.changes(context)
             if "address" in found:

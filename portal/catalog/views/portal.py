@@ -17,10 +17,16 @@ import portal.catalog.measures  # noqa: F401 - registers the catalog's measures
 import portal.catalog.searchable  # noqa: F401 - declares items as searchable
 from portal.accounts import tokens
 from portal.catalog import answers as answer_text
-from portal.catalog import policy, queries, service
+from portal.catalog import policy, prefill, queries, service
 from portal.catalog.forms import CatalogForm, build_form
 from portal.catalog.fulfilment import done_text
-from portal.catalog.labels import EVENT_LABELS, STAFF_STATE_LABELS, STATE_CLASS, STATE_LABELS
+from portal.catalog.labels import (
+    EVENT_LABELS,
+    FULFILMENT_LABELS,
+    STAFF_STATE_LABELS,
+    STATE_CLASS,
+    STATE_LABELS,
+)
 from portal.catalog.models import CatalogItem, CatalogRequest
 from portal.catalog.views import KEY_RE, current_locale
 from portal.core import ui
@@ -64,6 +70,7 @@ def catalog_helpers() -> dict[str, Any]:
         "CATALOG_CUSTOMER_STATE_LABELS": STATE_LABELS,
         "CATALOG_STATE_CLASS": STATE_CLASS,
         "CATALOG_EVENT_LABELS": EVENT_LABELS,
+        "CATALOG_FULFILMENT_LABELS": FULFILMENT_LABELS,
     }
 
 
@@ -92,7 +99,9 @@ def item_page(slug: str) -> Any:
     if not policy.can_request(current_user, item):
         return login_manager.unauthorized() if not current_user.is_authenticated else abort(403)
     guest = not current_user.is_authenticated
-    form = build_form(item, current_locale(), guest=guest)
+    customer = None if guest else customer_for_user(current_user)
+    defaults = prefill.from_customer(item, customer) if customer and request.method == "GET" else {}
+    form = build_form(item, current_locale(), guest=guest, data=defaults)
     if request.method == "GET":
         form.submission_key.data = uuid.uuid4().hex
     elif is_staff(current_user):
