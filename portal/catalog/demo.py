@@ -30,14 +30,11 @@ def password_reset() -> dict[str, Any]:
         "icon": "key",
         "audience": "everyone",
         "position": 10,
-        "fields": [
-            _f("email", "email", "계정 이메일", "Account email", required=True,
-               help=("가입할 때 쓴 이메일 주소를 입력하세요.", "The address you signed up with.")),
-        ],  # fmt: skip
+        "fields": [],
         "fulfilment": {
             "kind": "auto",
             "action": "password_reset",
-            "config": {"email_field": "email"},
+            "config": {},
             "done_messages": {
                 "ko": "가입된 계정이면 몇 분 안에 비밀번호 재설정 링크가 메일로 도착합니다. 링크는 2시간 동안 한 번만 쓸 수 있습니다.",
                 "en": "If the address has an account, a reset link arrives by mail within minutes. It works once, for two hours.",

@@ -195,7 +195,8 @@ def fail(req: CatalogRequest, reason: str) -> None:
         tickets.update_ticket(
             ticket, None, group=req.item.group if req.item.group_id else "keep", add_tags=["catalog-failed"]
         )
-        ticket.flagged = f"Catalog action failed: {reason}"[:200]
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            ticket.flagged = _("Automatic action failed: %(reason)s", reason=reason)[:200]
     note(req, handover_text(req))
     with force_locale(req.locale):
         text = _(

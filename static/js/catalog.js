@@ -256,6 +256,7 @@ function applySections(builder) {
 function initBuilder() {
   const builder = document.querySelector("[data-builder]");
   if (!builder) return;
+  builder.classList.add("builder-js");
   const texts = builderTexts();
   fieldRows(builder).forEach((row) => applyType(row, texts));
   applySections(builder);

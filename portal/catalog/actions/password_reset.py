@@ -29,17 +29,17 @@ class PasswordReset:
                 "default": "",
                 "x-widget": "answer-field",
                 "x-label": _l("Field with the account's email"),
-                "x-help": _l("For customers who are not signed in. Signed-in customers always get the link for their own account."),
+                "x-help": _l("Optional. Without it, a visitor gets the link of the address they gave. Signed-in customers always get the link of their own account."),
             },
         },
     }
 
     def account(self, context: Context) -> User | None:
-        """The signed-in customer's own account, else the one named in the answers."""
+        """The customer's own account, else the one named in the answers, else the one of the address given."""
         if context.customer.user_id:
             return db.session.get(User, context.customer.user_id)
         field = context.config.get("email_field")
-        email = context.answers.get(field) if field else None
+        email = context.answers.get(field) if field else context.customer.email
         return accounts.find_user(email) if isinstance(email, str) else None
 
     def run(self, context: Context) -> Outcome:

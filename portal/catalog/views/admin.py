@@ -41,7 +41,7 @@ def items() -> Any:
     )
     return render_template(
         "catalog/admin_items.html", items=rows, counts=counts, form=Form(), locale=current_locale(),
-        fulfilment_labels=FULFILMENT_LABELS,
+        fulfilment_labels=FULFILMENT_LABELS, action_labels={a.name: a.label for a in actions.available()},
     )  # fmt: skip
 
 
