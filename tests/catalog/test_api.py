@@ -183,3 +183,18 @@ def test_a_customer_cancels_through_the_api(client, db, spec, make_item, make_us
     cancelled = client.post(f"/api/v1/requests/{rid}/cancel", headers=headers)
     _check(spec, "/requests/{id}/cancel", "post", cancelled, 200)
     assert cancelled.get_json()["state"] == "cancelled"
+
+
+def test_a_token_files_without_csrf_while_a_cookie_session_needs_the_header(client, db, app, make_item, customer_user, monkeypatch):
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    make_item({"slug": "plain", "names": {"ko": "문의", "en": "Question"}, "fulfilment": {"kind": "manual"}})
+    with_token = client.post("/api/v1/catalog/items/plain/requests", headers=_headers(db, customer_user), json={"fields": {}})
+    assert with_token.status_code == 201
+    browser = client.application.test_client()
+    page = browser.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf-token" content="')[1].split('"')[0]
+    browser.post("/login", data={"email": customer_user.email, "password": "password-123", "csrf_token": token})
+    refused = browser.post("/api/v1/catalog/items/plain/requests", json={"fields": {}})
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "csrf_failed"
+    accepted = browser.post("/api/v1/catalog/items/plain/requests", json={"fields": {}}, headers={"X-CSRFToken": token})
+    assert accepted.status_code == 201
