@@ -65,7 +65,7 @@ def upgrade():
     op.create_table('catalog_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('uid', sa.String(length=32), nullable=False),
-    sa.Column('dedupe_key', sa.String(length=200), nullable=True),
+    sa.Column('dedupe_key', sa.String(length=64), nullable=True),
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('customer_id', sa.Integer(), nullable=False),
     sa.Column('requested_by_id', sa.Integer(), nullable=True),

@@ -114,7 +114,7 @@ def create_request(slug: str) -> Any:
     if not policy.can_request(user, item, customer if is_staff(user) else None):
         raise Forbidden("This item is not available to this customer.")
     key = request.headers.get("Idempotency-Key") or field(data, "client_id", str)
-    dedupe = f"api:u{user.id}:{key.strip()[:100]}" if key and key.strip() else None
+    dedupe = service.submission_key(f"api:u{user.id}", key)
     existing = service.find_duplicate(dedupe)
     if existing is not None:
         return request_json(existing, staff=is_staff(user)), 200

@@ -73,7 +73,8 @@ def tell_customer(req: CatalogRequest, text: str, *, status: str, actor: Any = N
     ticket = ticket_of(req)
     if ticket is None:
         return
-    tickets.update_ticket(ticket, actor if getattr(actor, "is_staff", False) else None, status=status)
+    if ticket.status != "closed":  # a closed conversation stays closed; the message still reaches the customer
+        tickets.update_ticket(ticket, actor if getattr(actor, "is_staff", False) else None, status=status)
     author = actor if getattr(actor, "is_staff", False) else system_actor(req.locale)
     tickets.add_reply(ticket, author, text, author_kind="agent" if author is actor else "system")
 

@@ -1,4 +1,4 @@
-"""The catalog's answers to other domains' signals: requests follow customer merges (and un-merges)."""
+"""The catalog's answers to other domains' signals: requests follow customer and ticket merges."""
 
 from __future__ import annotations
 
@@ -29,5 +29,13 @@ def _restore(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
         )
 
 
+def _ticket_merged(survivor: Any, other: Any, **_: Any) -> None:
+    """A request's conversation merged into another ticket: the request follows its messages."""
+    db.session.execute(
+        sa.update(CatalogRequest).where(CatalogRequest.ticket_id == other.id).values(ticket_id=survivor.id)
+    )
+
+
 signals.customers_merging.connect(_move)
 signals.customers_unmerging.connect(_restore)
+signals.tickets_merged.connect(_ticket_merged)

@@ -80,8 +80,8 @@ class CatalogRequest(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(sa.String(32), unique=True)  # sent as the webhook's idempotency key
-    # "<who>:<key the client sent>": the same submission twice is one request.
-    dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
+    # A digest of who sent it and the key their client sent: the same submission twice is one request.
+    dedupe_key: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("catalog_items.id"))
     customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"))
     requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))

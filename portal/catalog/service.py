@@ -4,6 +4,7 @@ fulfilling by hand and retrying; and saving item definitions. Flushes, never com
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from typing import Any
 
@@ -50,6 +51,14 @@ def hints_for(customer: Customer) -> Hints:
         phone=None if (customer.user_id or by_kind.get("email")) else by_kind.get("phone"),
         name=customer.name or None,
     )
+
+
+def submission_key(owner: str, key: str | None) -> str | None:
+    """The stored form of a client's submission key, scoped to who sent it (a fixed-length digest)."""
+    key = (key or "").strip()
+    if not key:
+        return None
+    return hashlib.sha256(f"{owner}\x00{key[:200]}".encode()).hexdigest()
 
 
 def find_duplicate(dedupe_key: str | None) -> CatalogRequest | None:
@@ -209,7 +218,8 @@ def cancel(req: CatalogRequest, actor: Any) -> None:
     event(req, "cancelled", actor if getattr(actor, "is_authenticated", False) else None)
     ticket = ticket_of(req)
     if ticket is not None:
-        note(req, _("The request was cancelled."), actor)
+        with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+            note(req, _("The request was cancelled."), actor)
         tickets.update_ticket(ticket, actor if getattr(actor, "is_staff", False) else None, status="solved")
     timeline(req, summary(req, EVENT_LABELS["cancelled"]))
 

@@ -59,3 +59,17 @@ def test_requests_follow_a_merge_and_an_unmerge(db, make_item, make_user, custom
     db.session.commit()
     db.session.refresh(req)
     assert req.customer_id == customer.id
+
+
+def test_a_request_follows_its_ticket_into_a_merge(db, agent, make_item, make_ticket, customer_user, webhook):
+    from portal.tickets import service as tickets
+
+    item = make_item(lost_card_definition(webhook.url("/ok")))
+    req, _ = service.submit(item, {"card_last4": "1234", "abroad": False}, customer=customer_for_user(customer_user),
+                            actor=customer_user, locale="ko")  # fmt: skip
+    db.session.commit()
+    other = make_ticket(user_id=customer_user.id, email=customer_user.email)
+    tickets.merge_tickets(other, req.ticket, agent)
+    db.session.commit()
+    db.session.refresh(req)
+    assert req.ticket_id == other.id

@@ -188,7 +188,7 @@ def file_for_customer() -> Any:
 
 def _file(item: Any, form: Any, ticket: Ticket, locale: str) -> CatalogRequest:
     key = form.submission_key.data or ""
-    dedupe = f"desk:u{current_user.id}:{key}" if KEY_RE.match(key) else None
+    dedupe = service.submission_key(f"desk:u{current_user.id}", key) if KEY_RE.match(key) else None
     try:
         req, _created = service.submit(
             item, form.answers(), customer=ticket.customer, actor=current_user, locale=locale,

@@ -121,8 +121,8 @@ def item_page(slug: str) -> Any:
 
 def _submit(item: CatalogItem, form: CatalogForm, guest: bool) -> CatalogRequest:
     key = form.submission_key.data or ""
-    owner = f"u{current_user.id}" if not guest else "guest"
-    dedupe = f"form:{owner}:{key}" if KEY_RE.match(key) else None
+    owner = f"form:u{current_user.id}" if not guest else f"form:guest:{form.requester_email.data}".casefold()
+    dedupe = service.submission_key(owner, key) if KEY_RE.match(key) else None
     if guest:
         customer, _created = customers.resolve_customer(
             Hints(email=form.requester_email.data, name=form.requester_name.data, locale=current_locale())
