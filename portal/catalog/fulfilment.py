@@ -117,8 +117,9 @@ def backoff(attempt: int) -> float:
 @outbox.handler(OUTBOX_KIND)
 def run_queued(payload: dict[str, Any]) -> None:
     """Outbox handler: one attempt of one request's action (safe to deliver twice)."""
-    stmt = sa.select(CatalogRequest).where(CatalogRequest.id == payload["request_id"]).with_for_update()
-    req = db.session.scalar(stmt)
+    # Lock the row (PostgreSQL) so that two deliveries of one attempt cannot run side by side.
+    locked = sa.select(CatalogRequest.id).where(CatalogRequest.id == payload["request_id"]).with_for_update()
+    req = db.session.get(CatalogRequest, db.session.scalar(locked) or 0)
     if req is None or req.state != "in_progress" or payload.get("attempt") != req.attempts + 1:
         return
     action = actions.get(req.item.action)

@@ -56,7 +56,9 @@ def test_a_group_approves_then_the_checklist_fulfils_it(client, db, make_item, m
     client.post(f"/desk/catalog/requests/{req.id}/approve", data={"comment": "확인했습니다"})
     req = db.session.get(CatalogRequest, req.id)
     assert req.state == "in_progress" and req.decided_by_id == approver.id
-    tasks = db.session.scalars(sa.select(RequestTask).where(RequestTask.request_id == req.id)).all()
+    tasks = db.session.scalars(
+        sa.select(RequestTask).where(RequestTask.request_id == req.id).order_by(RequestTask.position)
+    ).all()
     assert [t.title for t in tasks] == ["요금제 변경 예약", "안내 문자 발송"]
     for task in tasks:
         client.post(f"/desk/catalog/requests/{req.id}/tasks/{task.id}", data={"done": "1"})

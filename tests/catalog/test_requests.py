@@ -94,10 +94,10 @@ def test_a_webhook_that_is_down_hands_the_request_to_the_items_group_with_everyt
     assert ticket.group_id == card_group.id and ticket.status == "open" and "catalog-failed" in ticket.tags
     assert "HTTP 500" in ticket.flagged
     note = db.session.scalars(
-        sa.select(Message).where(Message.ticket_id == ticket.id, Message.direction == "internal")
+        sa.select(Message).where(Message.ticket_id == ticket.id, Message.direction == "internal").order_by(Message.id)
     ).all()[-1]
     assert "HTTP 500" in note.text and "4321" in note.text and "일본" in note.text
-    kinds = db.session.scalars(sa.select(RequestEvent.kind).where(RequestEvent.request_id == req.id)).all()
+    kinds = db.session.scalars(sa.select(RequestEvent.kind).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)).all()
     assert kinds.count("attempt_failed") == 2 and kinds[-1] == "failed"
     page = client.get(f"/catalog/requests/{req.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert "담당자가 이어서 처리합니다" in page

@@ -29,7 +29,7 @@ def _submit(db, item, customer_user, answers=ANSWERS):
 
 
 def _events(db, req):
-    return db.session.scalars(sa.select(RequestEvent).where(RequestEvent.request_id == req.id)).all()
+    return db.session.scalars(sa.select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)).all()
 
 
 def test_success_keeps_the_mapped_result_and_signs_the_call(db, make_item, customer_user, webhook):
