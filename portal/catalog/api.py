@@ -50,7 +50,7 @@ def list_items() -> Any:
     """Items the caller may request (admins: every item, with its settings)."""
     admin = is_admin(current_user)
     rows = db.session.scalars(queries.all_items() if admin else queries.active_items()).all()
-    visible = [i for i in rows if admin or policy.can_request(current_user, i)]
+    visible = list(rows) if admin else policy.requestable(current_user, list(rows))
     return {"items": [item_json(i, current_locale(), full=admin) for i in visible], "next": None}
 
 

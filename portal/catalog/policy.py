@@ -34,6 +34,12 @@ def can_request(user: Any, item: CatalogItem | None, customer: Customer | None =
     return tier_allows(customer.tier, item.tier)
 
 
+def requestable(user: Any, items: list[CatalogItem]) -> list[CatalogItem]:
+    """The items `user` may request (one look-up of their customer record for the whole list)."""
+    customer = None if is_staff(user) else customer_for_user(user)
+    return [i for i in items if can_request(user, i, customer)]
+
+
 def can_view_request(user: Any, req: CatalogRequest | None, *, guest_customer_id: int | None = None) -> bool:
     """Staff see every request; a customer their own; a guest the one their signed link names."""
     if req is None:

@@ -170,6 +170,10 @@ def test_the_catalog_in_english_on_a_phone_and_the_builder_on_a_phone(new_page, 
         service.save_item(None, demo.change_address())
 
     seed(data)
+    desktop = new_page(locale="ko")
+    desktop.goto("/catalog/")
+    desktop.wait_for_selector("text=비밀번호 재설정")
+    screenshot(desktop, "catalog-index-desktop-ko")
     visitor = new_page(locale="en", phone=True)
     visitor.goto("/catalog/")
     visitor.wait_for_selector("text=Reset my password")

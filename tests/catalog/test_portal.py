@@ -76,3 +76,20 @@ def test_the_conversation_page_shows_the_request_it_belongs_to(client, db, make_
 
 def test_the_home_page_offers_the_catalog(client, db):
     assert "/catalog/" in client.get("/").get_data(as_text=True)
+
+
+def test_the_catalog_page_reads_a_fixed_number_of_queries(client, db, make_item, customer_user, count_queries):
+    client.login(customer_user.email)
+
+    def add(first: int, count: int) -> None:
+        for n in range(first, first + count):
+            make_item({"slug": f"item-{n}", "names": {"ko": f"항목 {n}", "en": f"Item {n}"},
+                       "audience": "customers", "fulfilment": {"kind": "manual"}})  # fmt: skip
+
+    add(0, 2)
+    with count_queries() as few:
+        client.get("/catalog/")
+    add(2, 10)
+    with count_queries() as many:
+        assert client.get("/catalog/").get_data(as_text=True).count("data-catalog-card") == 12
+    assert many.count == few.count

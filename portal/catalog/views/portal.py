@@ -77,7 +77,7 @@ def catalog_helpers() -> dict[str, Any]:
 @bp.get("/")
 def index() -> Any:
     """Every service this visitor may request, grouped by category."""
-    items = [i for i in db.session.scalars(queries.active_items()) if policy.can_request(current_user, i)]
+    items = policy.requestable(current_user, list(db.session.scalars(queries.active_items())))
     groups: dict[str, list[CatalogItem]] = {}
     for item in items:
         groups.setdefault(item.text("category", current_locale()) or _("Other"), []).append(item)
