@@ -40,6 +40,8 @@ EVENT_LABELS = {
     "fulfilled": _l("Completed"),
     "cancelled": _l("Cancelled"),
 }
+# What agents read in a request's history.
+STAFF_EVENT_LABELS = {**EVENT_LABELS, "failed": _l("Action failed"), "attempt_failed": _l("Attempt failed")}
 FULFILMENT_LABELS = {
     "auto": _l("Automatic"),
     "approval": _l("After approval"),

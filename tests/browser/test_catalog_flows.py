@@ -154,6 +154,9 @@ def test_when_the_card_system_is_down_the_card_group_gets_everything(new_page, s
     agent.goto("/desk/catalog/requests?view=failed")
     agent.wait_for_selector("text=HTTP 503")
     screenshot(agent, "catalog-desk-requests-desktop-ko")
+    agent.click("text=카드 분실 신고 (점검 중)")
+    agent.wait_for_selector("text=동작이 2번 시도 끝에 실패했습니다.")
+    screenshot(agent, "catalog-desk-request-desktop-ko")
     with live_app.app_context():
         from portal.extensions import db
 

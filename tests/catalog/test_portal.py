@@ -93,3 +93,29 @@ def test_the_catalog_page_reads_a_fixed_number_of_queries(client, db, make_item,
     with count_queries() as many:
         assert client.get("/catalog/").get_data(as_text=True).count("data-catalog-card") == 12
     assert many.count == few.count
+
+
+def test_a_file_answer_arrives_on_the_ticket(client, db, make_item, customer_user):
+    import io
+
+    from portal.tickets.models import Attachment, Message
+
+    make_item({"slug": "id-copy", "names": {"ko": "신분증 사본 제출", "en": "Send an ID copy"}, "audience": "customers",
+               "fields": [field("copy", "file", required=True)], "fulfilment": {"kind": "manual"}})  # fmt: skip
+    client.login(customer_user.email)
+    page = client.get("/catalog/id-copy").get_data(as_text=True)
+    key = re.search(r'name="submission_key"[^>]*value="([^"]+)"', page).group(1)
+    missing = client.post("/catalog/id-copy", data={"submission_key": key})
+    assert missing.status_code == 422 and "Please attach a file." in missing.get_data(as_text=True)
+    blocked = client.post("/catalog/id-copy", data={"submission_key": key, "f_copy": (io.BytesIO(b"MZ"), "run.exe")},
+                          content_type="multipart/form-data")  # fmt: skip
+    assert blocked.status_code == 422 and "not accepted" in blocked.get_data(as_text=True)
+    sent = client.post("/catalog/id-copy", data={"submission_key": key, "f_copy": (io.BytesIO(b"%PDF-1.4 id"), "신분증.pdf")},
+                       content_type="multipart/form-data")  # fmt: skip
+    assert sent.status_code == 302
+    req = db.session.scalars(sa.select(CatalogRequest)).one()
+    assert req.answers["copy"] == {"filename": "신분증.pdf", "size": 11, "content_type": "application/pdf"}
+    names = db.session.scalars(
+        sa.select(Attachment.filename).join(Message, Message.id == Attachment.message_id).where(Message.ticket_id == req.ticket_id)
+    ).all()
+    assert names == ["신분증.pdf"]

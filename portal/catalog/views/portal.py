@@ -23,6 +23,7 @@ from portal.catalog.fulfilment import done_text
 from portal.catalog.labels import (
     EVENT_LABELS,
     FULFILMENT_LABELS,
+    STAFF_EVENT_LABELS,
     STAFF_STATE_LABELS,
     STATE_CLASS,
     STATE_LABELS,
@@ -70,6 +71,7 @@ def catalog_helpers() -> dict[str, Any]:
         "CATALOG_CUSTOMER_STATE_LABELS": STATE_LABELS,
         "CATALOG_STATE_CLASS": STATE_CLASS,
         "CATALOG_EVENT_LABELS": EVENT_LABELS,
+        "CATALOG_STAFF_EVENT_LABELS": STAFF_EVENT_LABELS,
         "CATALOG_FULFILMENT_LABELS": FULFILMENT_LABELS,
     }
 
