@@ -161,6 +161,39 @@ def clean_condition(check: Checker, key: str, raw: Any, earlier: dict[str, dict]
     return {"field": other["name"], "equals": equals}
 
 
+def _name(check: Checker, key: str, raw: dict[str, Any], label: dict[str, str], n: int, earlier: dict) -> str:
+    name = str(raw.get("name") or "").strip() or slugify(label["en"]).replace("-", "_")[:40] or f"field_{n + 1}"
+    if not NAME_RE.match(name):
+        check.add(f"{key}.name", _l("Use lower-case letters, digits and _ (starting with a letter)."))
+    if name in earlier:
+        check.add(f"{key}.name", _l("Two fields have the same name."))
+    return name
+
+
+def clean_rules(check: Checker, key: str, kind: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The validation rules a field of this type may have: length, pattern, range, choices."""
+    rules: dict[str, Any] = {}
+    if kind in LENGTH_TYPES:
+        low = rules["min_length"] = check.int_or_none(f"{key}.min_length", raw.get("min_length"))
+        high = rules["max_length"] = check.int_or_none(f"{key}.max_length", raw.get("max_length"))
+        if low is not None and high is not None and low > high:
+            check.add(f"{key}.max_length", _l("The maximum is smaller than the minimum."))
+    if kind == "text":
+        rules["pattern"] = str(raw.get("pattern") or "").strip()[:200] or None
+        try:
+            re.compile(rules["pattern"] or "")
+        except re.error:
+            check.add(f"{key}.pattern", _l("This pattern is not a valid regular expression."))
+    if kind == "number":
+        low = rules["min"] = check.number_or_none(f"{key}.min", raw.get("min"))
+        high = rules["max"] = check.number_or_none(f"{key}.max", raw.get("max"))
+        if low is not None and high is not None and low > high:
+            check.add(f"{key}.max", _l("The maximum is smaller than the minimum."))
+    if kind in CHOICE_TYPES:
+        rules["choices"] = clean_choices(check, f"{key}.choices", raw.get("choices"))
+    return rules
+
+
 def clean_field(check: Checker, n: int, raw: Any, earlier: dict[str, dict]) -> dict[str, Any] | None:
     """One form field, cleaned; None when it cannot be."""
     key = f"fields.{n}"
@@ -169,44 +202,18 @@ def clean_field(check: Checker, n: int, raw: Any, earlier: dict[str, dict]) -> d
         return None
     kind = str(raw.get("type") or "")
     label = _texts(raw, "labels", "label")
-    name = str(raw.get("name") or "").strip() or slugify(label["en"]).replace("-", "_")[:40]
-    if not NAME_RE.match(name or ""):
-        name = name if name else f"field_{n + 1}"
-        if not NAME_RE.match(name):
-            check.add(f"{key}.name", _l("Use lower-case letters, digits and _ (starting with a letter)."))
-    if name in earlier:
-        check.add(f"{key}.name", _l("Two fields have the same name."))
     if kind not in FIELD_TYPES:
         check.add(f"{key}.type", _l("Choose a type."))
     if not (label["ko"] or label["en"]):
         check.add(f"{key}.label", _l("Give the field a label."))
     field: dict[str, Any] = {
-        "name": name,
+        "name": _name(check, key, raw, label, n, earlier),
         "type": kind,
         "label": {k: v[:200] for k, v in label.items()},
         "help": {k: v[:500] for k, v in _texts(raw, "helps", "help").items()},
         "required": bool(raw.get("required")),
+        **clean_rules(check, key, kind, raw),
     }
-    if kind in LENGTH_TYPES:
-        field["min_length"] = check.int_or_none(f"{key}.min_length", raw.get("min_length"))
-        field["max_length"] = check.int_or_none(f"{key}.max_length", raw.get("max_length"))
-        low, high = field["min_length"], field["max_length"]
-        if low is not None and high is not None and low > high:
-            check.add(f"{key}.max_length", _l("The maximum is smaller than the minimum."))
-    if kind == "text":
-        field["pattern"] = str(raw.get("pattern") or "").strip()[:200] or None
-        if field["pattern"]:
-            try:
-                re.compile(field["pattern"])
-            except re.error:
-                check.add(f"{key}.pattern", _l("This pattern is not a valid regular expression."))
-    if kind == "number":
-        field["min"] = check.number_or_none(f"{key}.min", raw.get("min"))
-        field["max"] = check.number_or_none(f"{key}.max", raw.get("max"))
-        if field["min"] is not None and field["max"] is not None and field["min"] > field["max"]:
-            check.add(f"{key}.max", _l("The maximum is smaller than the minimum."))
-    if kind in CHOICE_TYPES:
-        field["choices"] = clean_choices(check, f"{key}.choices", raw.get("choices"))
     condition = clean_condition(check, f"{key}.condition", raw.get("condition"), earlier)
     if condition:
         field["condition"] = condition
@@ -278,6 +285,20 @@ def _answer_references(check: Checker, action: Any, config: dict[str, Any], name
             check.add(key, reason)
 
 
+def clean_checklist(check: Checker, raw: Any) -> list[str]:
+    """Task titles, from a list or from lines of text."""
+    tasks = raw or []
+    if isinstance(tasks, str):
+        tasks = tasks.splitlines()
+    if not isinstance(tasks, list) or not all(isinstance(t, str) for t in tasks):
+        check.add("checklist", _l("The checklist must be a list of tasks."))
+        return []
+    tasks = [t.strip()[:300] for t in tasks if t.strip()]
+    if len(tasks) > MAX_TASKS:
+        check.add("checklist", _l("A checklist has at most %(n)d tasks.", n=MAX_TASKS))
+    return tasks[:MAX_TASKS]
+
+
 def clean_fulfilment(check: Checker, data: dict[str, Any], fields: list[dict]) -> dict[str, Any]:
     """How the item is fulfilled: kind, action and its validated settings, groups, approver, checklist."""
     kind = str(data.get("kind") or "")
@@ -301,15 +322,7 @@ def clean_fulfilment(check: Checker, data: dict[str, Any], fields: list[dict]) -
     approver_group_id, approver_user_id = _approvers(check, data)
     if kind == "approval" and not (approver_group_id or approver_user_id):
         check.add("approver", _l("Choose who approves: a group or an agent."))
-    tasks = data.get("checklist") or []
-    if isinstance(tasks, str):
-        tasks = tasks.splitlines()
-    if not isinstance(tasks, list) or not all(isinstance(t, str) for t in tasks):
-        check.add("checklist", _l("The checklist must be a list of tasks."))
-        tasks = []
-    tasks = [t.strip()[:300] for t in tasks if t.strip()]
-    if len(tasks) > MAX_TASKS:
-        check.add("checklist", _l("A checklist has at most %(n)d tasks.", n=MAX_TASKS))
+    tasks = clean_checklist(check, data.get("checklist"))
     done = _texts(data, "done_messages", "done_message")
     return {
         "fulfilment": kind,
@@ -318,27 +331,29 @@ def clean_fulfilment(check: Checker, data: dict[str, Any], fields: list[dict]) -
         "group_id": _group(check, "group", data, "group_id", "group"),
         "approver_group_id": approver_group_id if kind == "approval" else None,
         "approver_user_id": approver_user_id if kind == "approval" else None,
-        "checklist": tasks[:MAX_TASKS],
+        "checklist": tasks,
         "done_message_ko": done["ko"][:2000],
         "done_message_en": done["en"][:2000],
     }
 
 
-def clean_item(data: Any, *, existing: Any = None) -> dict[str, Any]:
-    """Every column of an item from its definition, or ValidationFailed naming each problem."""
-    if not isinstance(data, dict):
-        raise ValidationFailed([(None, str(_l("An item must be an object.")))])
-    check = Checker()
-    names = _texts(data, "names", "name")
-    for locale, label in (("ko", _l("Korean")), ("en", _l("English"))):
-        if not names[locale]:
-            check.add(f"name_{locale}", _l("Enter the name in %(language)s.", language=label))
-    slug = str(data.get("slug") or "").strip().lower() or slugify(names["en"])
+def clean_slug(check: Checker, data: dict[str, Any], english_name: str, existing: Any) -> str:
+    """The item's web address: given, or made from the English name; unique."""
+    slug = str(data.get("slug") or "").strip().lower() or slugify(english_name)
     if not SLUG_RE.match(slug):
         check.add("slug", _l("Use lower-case letters, digits and hyphens (2 to 80)."))
     clash = db.session.scalar(sa.select(CatalogItem.id).where(CatalogItem.slug == slug))
     if clash and (existing is None or clash != existing.id):
         check.add("slug", _l("Another item already uses this web address."))
+    return slug
+
+
+def clean_presentation(check: Checker, data: dict[str, Any], existing: Any) -> dict[str, Any]:
+    """What customers see and who may ask: texts in both languages, web address, icon, audience."""
+    names = _texts(data, "names", "name")
+    for locale, label in (("ko", _l("Korean")), ("en", _l("English"))):
+        if not names[locale]:
+            check.add(f"name_{locale}", _l("Enter the name in %(language)s.", language=label))
     audience = str(data.get("audience") or "everyone")
     if audience not in AUDIENCES:
         check.add("audience", _l("Choose who may request it."))
@@ -348,17 +363,10 @@ def clean_item(data: Any, *, existing: Any = None) -> dict[str, Any]:
     icon = str(data.get("icon") or "grid").strip()
     if not ICON_RE.match(icon):
         check.add("icon", _l("Choose an icon."))
-    fields = clean_fields(check, data.get("fields"))
-    raw_fulfilment = data.get("fulfilment")
-    if isinstance(raw_fulfilment, str):  # the flat shape of the admin form
-        raw_fulfilment = {**data, "kind": raw_fulfilment}
-    fulfilment = clean_fulfilment(check, raw_fulfilment if isinstance(raw_fulfilment, dict) else {}, fields)
     descriptions = _texts(data, "descriptions", "description")
     categories = _texts(data, "categories", "category")
-    if check.errors:
-        raise ValidationFailed(check.errors)
     return {
-        "slug": slug,
+        "slug": clean_slug(check, data, names["en"], existing),
         "name_ko": names["ko"][:200],
         "name_en": names["en"][:200],
         "description_ko": descriptions["ko"][:4000],
@@ -368,8 +376,22 @@ def clean_item(data: Any, *, existing: Any = None) -> dict[str, Any]:
         "icon": icon,
         "audience": audience,
         "tier": tier if audience == "tier" else None,
-        "fields": fields,
         "active": bool(data.get("active", True)),
         "position": Checker().int_or_none("position", data.get("position"), -10000, 10000) or 0,
-        **fulfilment,
     }
+
+
+def clean_item(data: Any, *, existing: Any = None) -> dict[str, Any]:
+    """Every column of an item from its definition, or ValidationFailed naming each problem."""
+    if not isinstance(data, dict):
+        raise ValidationFailed([(None, str(_l("An item must be an object.")))])
+    check = Checker()
+    presentation = clean_presentation(check, data, existing)
+    fields = clean_fields(check, data.get("fields"))
+    raw_fulfilment = data.get("fulfilment")
+    if isinstance(raw_fulfilment, str):  # the flat shape of the admin form
+        raw_fulfilment = {**data, "kind": raw_fulfilment}
+    fulfilment = clean_fulfilment(check, raw_fulfilment if isinstance(raw_fulfilment, dict) else {}, fields)
+    if check.errors:
+        raise ValidationFailed(check.errors)
+    return {**presentation, "fields": fields, **fulfilment}

@@ -40,6 +40,12 @@ from portal.tickets.inbound import InboundAttachment
 
 PREFIX = "f_"
 DEFAULT_MAX = {"text": 500, "long_text": 5000}
+REQUIRED_MESSAGES = {
+    "file": _l("Please attach a file."),
+    "choice": _l("Please choose an option."),
+    "multi_choice": _l("Please choose at least one option."),
+    "yes_no": _l("Please choose yes or no."),
+}
 
 
 def _empty(value: Any) -> bool:
@@ -151,12 +157,7 @@ def unbound_field(spec: dict[str, Any], locale: str) -> Any:
     """The WTForms field for one definition."""
     kind, required = spec["type"], spec.get("required", False)
     label, help_text = localized(spec["label"], locale), localized(spec.get("help"), locale)
-    message = {
-        "file": _l("Please attach a file."),
-        "choice": _l("Please choose an option."),
-        "multi_choice": _l("Please choose at least one option."),
-        "yes_no": _l("Please choose yes or no."),
-    }.get(kind, _l("Please answer this question."))
+    message = REQUIRED_MESSAGES.get(kind, _l("Please answer this question."))
     chain: list[Any] = [Gate(spec["name"]), Needed(required, message)]
     options = [(c["value"], localized(c["label"], locale)) for c in spec.get("choices", [])]
     common = {"description": help_text}
