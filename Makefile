@@ -4,7 +4,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app portal
-APT_TEST_PACKAGES := chromium postgresql dovecot-imapd redis-server fonts-noto-cjk
+APT_TEST_PACKAGES := chromium postgresql dovecot-imapd redis-server
 HOST ?= 127.0.0.1
 PORT ?= 5000
 

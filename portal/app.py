@@ -18,6 +18,10 @@ from portal.catalog.views import admin as catalog_admin
 from portal.catalog.views import desk as catalog_desk
 from portal.catalog.views import portal as catalog_portal
 from portal.channels import registry as channel_registry
+from portal.channels.email import adapter as email_adapter
+from portal.channels.email import cli as email_cli
+from portal.channels.email import views as email_views
+from portal.channels.email import webhook as email_webhook
 from portal.channels.web import adapter as web_adapter
 from portal.channels.web import views as web_views
 from portal.core import api as core_api
@@ -45,6 +49,8 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    email_views.bp,
+    email_webhook.bp,
     catalog_portal.bp,
     catalog_desk.bp,
     catalog_admin.bp,
@@ -58,12 +64,22 @@ CLI_COMMANDS = (
     demo.seed_demo_command,
     demo.demo_logins_command,
     worker_command,
+    email_cli.mail,
 )
 
-CHANNEL_ADAPTERS = (web_adapter.adapter,)
+CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "catalog")
+TRANSLATION_DOMAINS = (
+    "core",
+    "accounts",
+    "customers",
+    "tickets",
+    "channels/web",
+    "admin",
+    "channels/email",
+    "catalog",
+)
 
 _session_hooks_installed = False
 

@@ -76,6 +76,9 @@ def test_settings(instance: Path, url: str, **extra: Any) -> dict[str, Any]:
     return settings
 
 
+test_settings.__test__ = False  # a helper, not a test, when imported into a test module
+
+
 def make_app(settings: dict[str, Any]) -> Flask:
     """An app with its schema built by the real migrations."""
     from flask_migrate import upgrade

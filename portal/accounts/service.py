@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from typing import Any
@@ -22,8 +23,12 @@ from portal.core.links import external_url
 from portal.extensions import db
 
 MIN_PASSWORD = 8
-# A real hash to compare against when the email is unknown, so timing does not reveal which emails exist.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A real hash to compare against when the email is unknown, so timing does not reveal which emails exist."""
+    return generate_password_hash("not-a-real-password")
 
 
 def normalize_email(raw: str) -> str:
@@ -89,7 +94,7 @@ def authenticate(email: str, password: str) -> User | None:
     """The active user with this email and password, or None (same work either way)."""
     user = find_user(email)
     if user is None or not user.password_hash:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(), password or "")
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
         return None

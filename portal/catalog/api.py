@@ -19,11 +19,9 @@ from portal.core.auth import is_admin, is_staff
 from portal.core.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from portal.customers import service as customers
 from portal.customers.service import Hints, customer_for_user
-from portal.extensions import csrf, db, limiter
+from portal.extensions import db, limiter
 
 bp = api_blueprint("catalog_api", __name__)
-# Bearer-token calls carry no CSRF token; api_blueprint checks the X-CSRFToken header for cookie sessions itself.
-csrf.exempt(bp)
 document_catalog_api()
 
 

@@ -71,8 +71,11 @@ def error_response(status: int, code: str, message: str, fields: dict[str, list[
 
 def api_blueprint(name: str, import_name: str) -> Blueprint:
     """A blueprint under /api/v1 with bearer-token auth; cookie sessions must send the CSRF header to write."""
+    from portal.extensions import csrf
+
     bp = Blueprint(name, import_name, url_prefix=API_PREFIX)
     bp.before_request(_authenticate)
+    csrf.exempt(bp)  # tokens need no CSRF; cookie sessions are checked in _authenticate
     return bp
 
 

@@ -51,6 +51,7 @@ class Inbound:
     meta: dict[str, Any] = field(default_factory=dict)  # channel details kept on the message
     flagged: str | None = None  # the channel could not read it fully: a person should look
     notify: bool = True  # False for auto-replies and bulk mail: never acknowledged (no loops)
+    reopen: bool = True  # False for auto-replies: an out-of-office answer does not reopen a solved ticket
 
 
 @dataclass

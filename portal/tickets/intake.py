@@ -170,7 +170,7 @@ def append(
     ticket.updated_at = utcnow()
     if inbound.flagged and not ticket.flagged:
         ticket.flagged = inbound.flagged[:200]
-    if ticket.status in ("pending", "solved") and reason != "new":
+    if ticket.status in ("pending", "solved") and reason != "new" and inbound.reopen:
         db.session.add(
             TicketEvent(
                 ticket_id=ticket.id,

@@ -6,10 +6,12 @@ from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.channels.web import intake as web
 from portal.channels.web.forms import GuestRequestForm, ReplyForm, RequestForm
+from portal.core import ui
 from portal.core.errors import ValidationFailed
 from portal.customers.service import Hints, customer_for_user
 from portal.extensions import db, limiter
@@ -20,6 +22,7 @@ from portal.tickets.models import Ticket
 from portal.tickets.views.portal import _render_request
 
 bp = Blueprint("web", __name__)
+ui.nav_item("portal", _l("New request"), "web.new_request", icon="pencil-square", order=90)
 
 
 def _submit_rate() -> str:

@@ -6,8 +6,10 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from portal.core import ui
 from portal.core.api import decode_cursor, encode_cursor
 from portal.core.errors import DomainError
 from portal.customers.service import customer_for_user
@@ -18,6 +20,14 @@ from portal.tickets.models import Attachment, Message, Ticket
 
 bp = Blueprint("portal", __name__)
 PAGE = 25
+ui.nav_item(
+    "portal",
+    _l("My requests"),
+    "portal.requests",
+    icon="card-list",
+    order=80,
+    visible=lambda user: user.is_authenticated,
+)
 
 
 @bp.get("/")
