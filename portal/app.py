@@ -24,12 +24,26 @@ from portal.channels.email import views as email_views
 from portal.channels.email import webhook as email_webhook
 from portal.channels.web import adapter as web_adapter
 from portal.channels.web import views as web_views
+from portal.community import api as community_api
+from portal.community import demo as _community_demo  # noqa: F401 - adds the board's demo threads
+from portal.community import searchable as _community_search  # noqa: F401 - registers posts as searchable
+from portal.community.views import actions as community_actions
+from portal.community.views import admin as community_admin
+from portal.community.views import desk as community_desk
+from portal.community.views import notifications as community_notifications
+from portal.community.views import portal as community_portal
 from portal.core import api as core_api
 from portal.core import i18n, jobs, outbox, security, ui
 from portal.core import views as core_views
 from portal.core.auth import is_admin, is_staff
 from portal.core.db import init_engine_events
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.feedback import api as feedback_api
+from portal.feedback import cli as feedback_cli
+from portal.feedback import views as feedback_views
+from portal.reports import api as reports_api
+from portal.reports import cli as reports_cli
+from portal.reports import views as reports_views
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
 from portal.tickets import searchable as _ticket_search  # noqa: F401 - registers tickets as searchable
@@ -51,6 +65,16 @@ BLUEPRINTS = (
     customers_api.bp,
     email_views.bp,
     email_webhook.bp,
+    community_portal.bp,
+    community_actions.bp,
+    community_notifications.bp,
+    community_desk.bp,
+    community_admin.bp,
+    community_api.bp,
+    feedback_views.bp,
+    feedback_api.bp,
+    reports_views.bp,
+    reports_api.bp,
     catalog_portal.bp,
     catalog_desk.bp,
     catalog_admin.bp,
@@ -65,6 +89,8 @@ CLI_COMMANDS = (
     demo.demo_logins_command,
     worker_command,
     email_cli.mail,
+    feedback_cli.surveys,
+    reports_cli.reports,
 )
 
 CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter)
@@ -78,6 +104,9 @@ TRANSLATION_DOMAINS = (
     "channels/web",
     "admin",
     "channels/email",
+    "community",
+    "feedback",
+    "reports",
     "catalog",
 )
 

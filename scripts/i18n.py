@@ -88,7 +88,7 @@ def update(domain: Path) -> None:
         catalog.obsolete.clear()
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=120, omit_header=False, sort_output=True, include_lineno=False)
+            write_po(handle, catalog, width=120, omit_header=False, sort_output=True, include_lineno=False, no_location=True)
 
 
 def missing(domain: Path) -> list[str]:
@@ -125,7 +125,7 @@ def fill(translations: dict[str, str]) -> int:
                 message.flags.discard("fuzzy")
                 filled += 1
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=120, sort_output=True, include_lineno=False)
+            write_po(handle, catalog, width=120, sort_output=True, include_lineno=False, no_location=True)
     return filled
 
 

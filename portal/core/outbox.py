@@ -72,6 +72,8 @@ def enqueue(session: Session, kind: str, payload: dict[str, Any], *, delay: floa
 
 def after_commit(session: Session) -> None:
     """Session hook: hand the rows this transaction wrote to the task queue."""
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT was released: the rows are not committed until the outer transaction is
     events = session.info.pop("outbox_new", None)
     if not events:
         return
@@ -87,8 +89,12 @@ def after_commit(session: Session) -> None:
 
 
 def after_rollback(session: Session) -> None:
-    """Session hook: rows of a rolled-back transaction never existed."""
-    session.info.pop("outbox_new", None)
+    """Session hook: rows of a rolled-back transaction (or SAVEPOINT) never existed; the others still wait."""
+    events = session.info.pop("outbox_new", None)
+    if events and session.in_transaction():
+        kept = [e for e in events if e in session]
+        if kept:
+            session.info["outbox_new"] = kept
 
 
 def install(session_class: type[Session]) -> None:

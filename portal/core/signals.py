@@ -41,6 +41,12 @@ article_viewed = _signals.signal(
     "article-viewed"
 )  # sender: an article; kwargs: customer (or None), session_key
 
+# community (declared here because the knowledge domain receives it; community never imports knowledge)
+article_draft_requested = _signals.signal(
+    "article-draft-requested"
+)  # sender: the reply to promote; kwargs: title, body (Markdown), locale, tags, question (Markdown), source_url,
+# actor. A receiver creates a draft article and returns its URL (None when it declines); no receiver: no draft.
+
 # side effects (sent by the worker after delivery)
 mail_sent = _signals.signal("mail-sent")  # sender: the outbox payload (dict) of a mail that was sent
 outbox_gave_up = _signals.signal("outbox-gave-up")  # sender: OutboxEvent that failed for good

@@ -56,3 +56,23 @@ def test_the_sweep_delivers_what_was_never_handed_to_the_queue(db, smtp):
     assert smtp.messages == []
     outbox.sweep()
     assert smtp.wait_for(1)[0]["Subject"] == "lost"
+
+
+def test_releasing_a_savepoint_does_not_deliver_before_the_commit(db, smtp):
+    with db.session.begin_nested():
+        mail.queue(db.session, "a@example.com", "nested", "t")
+    assert smtp.messages == []
+    db.session.commit()
+    assert smtp.wait_for(1)[0]["Subject"] == "nested"
+
+
+def test_a_rolled_back_savepoint_drops_only_its_own_side_effects(db, smtp):
+    mail.queue(db.session, "a@example.com", "kept", "t")
+    try:
+        with db.session.begin_nested():
+            mail.queue(db.session, "a@example.com", "dropped", "t")
+            raise RuntimeError("inner step failed")
+    except RuntimeError:
+        pass
+    db.session.commit()
+    assert [m["Subject"] for m in smtp.wait_for(1)] == ["kept"]

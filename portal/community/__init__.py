@@ -1,0 +1,1 @@
+"""The community board: customers help each other, staff step in early (posts, replies, votes, moderation)."""

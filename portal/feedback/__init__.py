@@ -1,0 +1,1 @@
+"""Surveys: CSAT, CES and NPS sent by themselves, answered by one click, attributed to the touchpoint that served."""

@@ -1,0 +1,1 @@
+"""Reports for leads and admins: ticket and satisfaction figures from incrementally maintained daily rollups."""
