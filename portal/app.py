@@ -41,9 +41,12 @@ from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 from portal.feedback import api as feedback_api
 from portal.feedback import cli as feedback_cli
 from portal.feedback import views as feedback_views
+from portal.incidents import views as incidents_views
 from portal.reports import api as reports_api
 from portal.reports import cli as reports_cli
 from portal.reports import views as reports_views
+from portal.rules import views as rules_views
+from portal.sla import views as sla_views
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
 from portal.tickets import searchable as _ticket_search  # noqa: F401 - registers tickets as searchable
@@ -75,6 +78,10 @@ BLUEPRINTS = (
     feedback_api.bp,
     reports_views.bp,
     reports_api.bp,
+    sla_views.bp,
+    rules_views.bp,
+    incidents_views.bp,
+    incidents_views.api,
     catalog_portal.bp,
     catalog_desk.bp,
     catalog_admin.bp,
@@ -107,6 +114,9 @@ TRANSLATION_DOMAINS = (
     "community",
     "feedback",
     "reports",
+    "sla",
+    "rules",
+    "incidents",
     "catalog",
 )
 

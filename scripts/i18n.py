@@ -88,7 +88,22 @@ def update(domain: Path) -> None:
         catalog.obsolete.clear()
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("wb") as handle:
-            write_po(handle, catalog, width=120, omit_header=False, sort_output=True, include_lineno=False, no_location=True)
+            write_po(
+                handle,
+                catalog,
+                width=120,
+                omit_header=False,
+                sort_output=True,
+                include_lineno=False,
+                no_location=True,
+            )
+
+
+def message_key(message: object) -> str:
+    """msgid, or "context|msgid" for a message with a context (pgettext)."""
+    raw = message.id if isinstance(message.id, str) else (message.id[0] if message.id else "")  # type: ignore[attr-defined]
+    context = getattr(message, "context", None)
+    return f"{context}|{raw}" if context and raw else raw
 
 
 def missing(domain: Path) -> list[str]:
@@ -100,10 +115,10 @@ def missing(domain: Path) -> list[str]:
         with path.open("rb") as handle:
             for message in read_po(handle, locale="ko"):
                 if message.id and message.string and not message.fuzzy:
-                    translated[message.id if isinstance(message.id, str) else message.id[0]] = True
+                    translated[message_key(message)] = True
     result = []
     for message in template:
-        key = message.id if isinstance(message.id, str) else message.id[0]
+        key = message_key(message)
         if message.id and key not in translated:
             result.append(key)
     return result
@@ -119,7 +134,7 @@ def fill(translations: dict[str, str]) -> int:
         with path.open("rb") as handle:
             catalog = read_po(handle, locale="ko")
         for message in catalog:
-            key = message.id if isinstance(message.id, str) else (message.id[0] if message.id else "")
+            key = message_key(message)
             if key and key in translations and (not message.string or message.fuzzy):
                 message.string = translations[key]
                 message.flags.discard("fuzzy")

@@ -35,3 +35,19 @@ def test_a_user_setting_wins_over_the_browser(client, make_user):
     client.login(user.email)
     page = client.get("/requests", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert "My requests" in page
+
+
+def test_a_message_shared_by_domains_is_translated_the_same_everywhere():
+    """Catalogs are merged at run time: a clash would let one domain's Korean silently replace another's."""
+    from babel.messages.pofile import read_po
+
+    seen: dict[tuple, dict[str, list[str]]] = {}
+    for path in (ROOT / "portal").rglob("translations/ko/LC_MESSAGES/messages.po"):
+        domain = str(path.parents[3].relative_to(ROOT / "portal"))
+        with path.open("rb") as handle:
+            for message in read_po(handle):
+                if isinstance(message.id, str) and message.id and message.string:
+                    seen.setdefault((message.context, message.id), {}).setdefault(message.string, []).append(
+                        domain
+                    )
+    assert {key: texts for key, texts in seen.items() if len(texts) > 1} == {}

@@ -1,7 +1,7 @@
 """catalog
 
 Revision ID: catalog_1
-Revises: feedback_1
+Revises: automation_1
 Create Date: 2026-11-22 13:54:54.099922
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'catalog_1'
-down_revision = 'feedback_1'
+down_revision = 'automation_1'
 branch_labels = None
 depends_on = None
 

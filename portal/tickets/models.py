@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +18,9 @@ PRIORITIES = ("low", "normal", "high", "urgent")
 CHANNELS = ("email", "chat", "web", "api", "catalog", "phone", "community")
 DIRECTIONS = ("inbound", "outbound", "internal")
 AUTHOR_KINDS = ("customer", "agent", "bot", "system")
+# SLA (automation domain): the due time of a ticket with no running target, so that "time left" sorts them last
+# on every database and keyset pagination never meets a NULL.
+NO_DUE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 class Ticket(Model):
@@ -33,6 +36,11 @@ class Ticket(Model):
         sa.Index("ix_tickets_priority_status_updated", "priority", "status", "updated_at", "id"),
         sa.Index("ix_tickets_status_created", "status", "created_at", "id"),
         sa.Index("ix_tickets_customer_subject", "customer_id", "subject_key"),
+        # SLA (automation domain): the queue's "time left" sort in each view (solved tickets sort last: NO_DUE).
+        sa.Index("ix_tickets_due", "due_at", "id"),
+        sa.Index("ix_tickets_status_due", "status", "due_at", "id"),
+        sa.Index("ix_tickets_assignee_status_due", "assignee_id", "status", "due_at", "id"),
+        sa.Index("ix_tickets_group_status_due", "group_id", "status", "due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -63,6 +71,11 @@ class Ticket(Model):
     )  # why it needs a person's look (unparseable, …)
     # What the customer did just before filing: searches, articles read, the page they came from.
     context: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # SLA (automation domain, kept up to date by portal.sla): the next running target's due time (NO_DUE when
+    # none runs), which target that is (None: no SLA), and when its warning starts.
+    due_at: Mapped[datetime] = mapped_column(default=lambda: NO_DUE)
+    sla_metric: Mapped[str | None] = mapped_column(sa.String(20))
+    sla_warn_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
     group: Mapped[Group | None] = relationship(lazy="joined")

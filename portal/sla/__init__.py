@@ -1,0 +1,1 @@
+"""SLA policies: first-response and resolution targets counted in business hours, warnings and breaches."""
