@@ -35,6 +35,7 @@ def _add_field(page: Any, kind: str, ko: str, en: str, *, required: bool = True)
 def _build_lost_card_item(page: Any, group: str, secret: str) -> None:
     page.goto("/admin/catalog/")
     page.click("text=새 항목")
+    page.wait_for_selector("[data-builder].builder-js")  # the builder's script is ready
     page.fill("#name_ko", "카드 분실 신고")
     page.fill("#name_en", "Report a lost card")
     page.fill("#description_ko", "카드를 잃어버렸다면 바로 정지하고 새 카드를 보내 드립니다.")
@@ -187,5 +188,5 @@ def test_the_catalog_in_english_on_a_phone_and_the_builder_on_a_phone(new_page, 
     sign_in(admin, "admin2.catalog@example.com")
     admin.goto("/admin/catalog/")
     admin.click("text=Reset my password")
-    admin.wait_for_selector("[data-builder]")
+    admin.wait_for_selector("[data-builder].builder-js")
     screenshot(admin, "catalog-builder-phone-en")
