@@ -12,6 +12,11 @@ from portal import demo, settings
 from portal.accounts import cli as accounts_cli
 from portal.accounts import views as accounts_views
 from portal.admin import views as admin_views
+from portal.catalog import api as catalog_api
+from portal.catalog import demo_card as catalog_demo_card
+from portal.catalog.views import admin as catalog_admin
+from portal.catalog.views import desk as catalog_desk
+from portal.catalog.views import portal as catalog_portal
 from portal.channels import registry as channel_registry
 from portal.channels.email import adapter as email_adapter
 from portal.channels.email import cli as email_cli
@@ -77,6 +82,11 @@ BLUEPRINTS = (
     rules_views.bp,
     incidents_views.bp,
     incidents_views.api,
+    catalog_portal.bp,
+    catalog_desk.bp,
+    catalog_admin.bp,
+    catalog_api.bp,
+    catalog_demo_card.bp,
 )
 
 CLI_COMMANDS = (
@@ -107,6 +117,7 @@ TRANSLATION_DOMAINS = (
     "sla",
     "rules",
     "incidents",
+    "catalog",
 )
 
 _session_hooks_installed = False

@@ -39,7 +39,7 @@ def test_queue_pages_cost_the_same_with_more_tickets(
     _grow(db, agent, group, make_ticket, 3, 25)
     many = {url: _count(count_queries, signed_in, url) for url in urls}
     assert many == few
-    assert max(few.values()) <= 16
+    assert max(few.values()) <= 18  # the queue itself, plus the menu badges of other domains
 
 
 def test_the_ticket_page_costs_the_same_with_more_messages(
@@ -61,9 +61,8 @@ def test_the_ticket_page_costs_the_same_with_more_messages(
     db.session.commit()
     many = _count(count_queries, signed_in, url)
     assert many == few
-    assert (
-        few <= 32
-    )  # the desk itself needs ~22; panels of other domains (mail, SLA, surveys, rules) add the rest
+    # The desk itself needs ~22; panels of other domains (mail, SLA, surveys, rules, catalog) add the rest.
+    assert few <= 36
 
 
 def test_the_customer_page_costs_the_same_with_a_longer_history(
@@ -78,4 +77,4 @@ def test_the_customer_page_costs_the_same_with_a_longer_history(
     db.session.commit()
     many = _count(count_queries, signed_in, url)
     assert many == few
-    assert few <= 16
+    assert few <= 18  # plus the menu badges of other domains
