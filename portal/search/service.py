@@ -1,0 +1,302 @@
+"""Search behind one function: any text in, results grouped by kind out, only what the caller may see.
+
+The query is built from the analyzer's terms (an OR group over title and body), never parsed as Whoosh query
+syntax, so quotes, colons, brackets, AND/OR/NOT or 10,000 characters are just words and nothing raises.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from markupsafe import Markup
+from whoosh import query as wq
+
+from portal.core import searchable
+from portal.search import state
+from portal.search.analyzers import terms, word_spans
+from portal.search.highlight import snippet, title_marked
+from portal.search.schema import text_fields
+from portal.search.store import IndexUnavailable
+
+log = logging.getLogger(__name__)
+MAX_QUERY_CHARS = 300
+MAX_TERMS = 40
+KIND_ORDER = ("article", "post", "catalog", "ticket")
+SELF_SERVICE_KINDS = ("article", "post", "catalog")
+
+
+@dataclass
+class Hit:
+    """One result."""
+
+    kind: str
+    id: int
+    title: str
+    title_html: Markup
+    url: str
+    snippet: Markup
+    score: float
+    locale: str | None = None
+    category: str | None = None
+    tags: list[str] = field(default_factory=list)
+    updated_at: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The API's and the chat bot's shape."""
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "title": self.title,
+            "url": self.url,
+            "snippet": str(self.snippet),
+            "score": round(self.score, 4),
+        }
+
+
+@dataclass
+class Results:
+    """Every group of one search."""
+
+    text: str
+    groups: dict[str, list[Hit]] = field(default_factory=dict)
+    totals: dict[str, int] = field(default_factory=dict)
+    suggestion: str | None = None  # "did you mean"
+    corrected: bool = False  # the groups are for the suggestion (the text itself found nothing)
+    unavailable: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+    def best_first(self, limit: int) -> list[Hit]:
+        """Every hit of every group, best score first."""
+        hits = [h for group in self.groups.values() for h in group]
+        return sorted(hits, key=lambda h: -h.score)[:limit]
+
+
+@dataclass
+class Filters:
+    """What narrows a search besides the words."""
+
+    kinds: list[str] | None = None
+    locale: str | None = None
+    category: str | None = None
+    tag: str | None = None
+
+
+def visibility_for(user: Any = None, customer: Any = None) -> list[str] | None:
+    """The visibility values a caller may see; None means everything (agents and admins)."""
+    if user is not None and getattr(user, "is_authenticated", False) and user.is_staff:
+        return None
+    allowed = ["public"]
+    if customer is None and user is not None and getattr(user, "is_authenticated", False):
+        from portal.customers.service import customer_for_user
+
+        customer = customer_for_user(user)
+        allowed.append("customers")
+    if customer is not None:
+        allowed += ["customers", f"customer:{customer.id}"]
+    return sorted(set(allowed))
+
+
+def ordered_kinds(kinds: list[str] | None = None) -> list[str]:
+    """Declared kinds (or the asked ones that are declared), in the order results are shown."""
+    declared = set(searchable.sources())
+    wanted = [k for k in (kinds or declared) if k in declared]
+    return sorted(set(wanted), key=lambda k: (KIND_ORDER.index(k) if k in KIND_ORDER else 99, k))
+
+
+def build_query(text: str, mode: str) -> tuple[wq.Query | None, dict[str, set[str]]]:
+    """An OR group of the text's terms over the text fields; also the terms per analyzer (for snippets)."""
+    text = (text or "")[:MAX_QUERY_CHARS]
+    parts: list[wq.Query] = []
+    by_analyzer: dict[str, set[str]] = {}
+    for name, kind, boost in text_fields(mode):
+        found = by_analyzer.get(kind)
+        if found is None:
+            found = set(terms(kind, text)[:MAX_TERMS])
+            by_analyzer[kind] = found
+        parts.extend(wq.Term(name, t, boost=boost) for t in sorted(found))
+    return (wq.Or(parts) if parts else None), by_analyzer
+
+
+def _restrict(q: wq.Query, visibility: list[str] | None, filters: Filters) -> wq.Query:
+    required: list[wq.Query] = [q]
+    if visibility is not None:
+        required.append(wq.Or([wq.Term("visibility", v) for v in visibility]))
+    if filters.locale:
+        required.append(wq.Term("locale", filters.locale))
+    if filters.category:
+        required.append(wq.Term("category", filters.category))
+    if filters.tag:
+        required.append(wq.Term("tags", filters.tag.strip().lower()))
+    return wq.And(required) if len(required) > 1 else q
+
+
+def search_kind(kind: str, text: str, visibility: list[str] | None, filters: Filters, limit: int) -> tuple:
+    """(hits, total) of one kind; raises IndexUnavailable when its index is missing or broken."""
+    store = state.store()
+    mode = store.mode(kind)
+    q, by_analyzer = build_query(text, mode)
+    if q is None:
+        return [], 0
+    searcher = store.searcher(kind)
+    found = searcher.search(_restrict(q, visibility, filters), limit=limit, terms=False)
+    highlight = "kiwi" if mode == "kiwi" else "bigram"
+    wanted = by_analyzer.get(highlight, set())
+    hits = [_hit(kind, r, r.score, wanted, highlight) for r in found]
+    return hits, found.estimated_length() if not found.has_exact_length() else len(found)
+
+
+def _hit(kind: str, stored: Any, score: float, wanted: set[str], analyzer: str) -> Hit:
+    title = stored.get("title_stored", "")
+    updated = stored.get("updated_at")
+    return Hit(
+        kind=kind,
+        id=int(stored["key"]),
+        title=title,
+        title_html=title_marked(title, wanted, analyzer),
+        url=stored.get("url", ""),
+        snippet=snippet(stored.get("body_stored", ""), wanted, analyzer),
+        score=float(score or 0),
+        locale=stored.get("locale") or None,
+        category=stored.get("category") or None,
+        tags=[t for t in (stored.get("tags") or "").split(",") if t],
+        updated_at=updated,
+        extra=stored.get("extra") or {},
+    )
+
+
+def search(
+    text: str,
+    *,
+    user: Any = None,
+    customer: Any = None,
+    filters: Filters | None = None,
+    limit: int = 10,
+    correct: bool = True,
+) -> Results:
+    """Search every kind the caller may see; results grouped by kind, best first within a group."""
+    filters = filters or Filters()
+    text = " ".join((text or "").split())
+    results = Results(text=text)
+    visibility = visibility_for(user, customer)
+    kinds = ordered_kinds(filters.kinds)
+    if visibility is not None and not any(v.startswith("customer:") for v in visibility):
+        kinds = [k for k in kinds if k != "ticket"]  # nobody signed in has no tickets to find
+    if not text:
+        return results
+    _collect(results, text, kinds, visibility, filters, limit)
+    if correct:
+        results.suggestion = correction(text, kinds)
+        if results.suggestion and results.total == 0:
+            _collect(results, results.suggestion, kinds, visibility, filters, limit)
+            results.corrected = results.total > 0
+    return results
+
+
+def _collect(results: Results, text: str, kinds: list[str], visibility, filters: Filters, limit: int) -> None:  # type: ignore[no-untyped-def]
+    for kind in kinds:
+        try:
+            hits, total = search_kind(kind, text, visibility, filters, limit)
+        except IndexUnavailable:
+            _unavailable(results, kind)
+            continue
+        if hits:
+            results.groups[kind] = hits
+            results.totals[kind] = total
+
+
+def _unavailable(results: Results, kind: str) -> None:
+    from portal.search.indexer import request_rebuild
+
+    results.unavailable.append(kind)
+    try:
+        request_rebuild(kind)
+    except Exception:
+        log.exception("could not ask for a rebuild of the %s index", kind)
+
+
+def correction(text: str, kinds: list[str]) -> str | None:
+    """A respelling of the text from the words of the self-service indexes ("did you mean"), or None."""
+    store = state.store()
+    searchers = []
+    for kind in kinds:
+        if kind in SELF_SERVICE_KINDS:
+            try:
+                searchers.append(store.searcher(kind))
+            except IndexUnavailable:
+                continue
+    return respell(text, searchers)
+
+
+def respell(text: str, searchers: list) -> str | None:  # type: ignore[type-arg]
+    """The text with unknown words replaced by the closest known ones, or None when nothing changed."""
+    if not searchers:
+        return None
+    changed, out = False, text
+    for word, _start, _end in reversed(list(word_spans(text[:MAX_QUERY_CHARS]))):
+        if _known(word, searchers):
+            continue
+        better = _closest(word, searchers)
+        if better and better != word:
+            out = out.replace(word, better) if word in out else out
+            changed = True
+    return out if changed and out != text else None
+
+
+def _known(word: str, searchers: list) -> bool:  # type: ignore[type-arg]
+    for s in searchers:
+        reader = s.reader()
+        if (("words", word) in reader) or any(True for _ in _take(reader.expand_prefix("words", word), 1)):
+            return True
+    return False
+
+
+def _take(iterable: Any, n: int) -> Any:
+    for i, item in enumerate(iterable):
+        if i >= n:
+            return
+        yield item
+
+
+def _closest(word: str, searchers: list) -> str | None:  # type: ignore[type-arg]
+    maxdist = 1 if len(word) <= 4 else 2
+    best: tuple[int, str] | None = None
+    for s in searchers:
+        for candidate in s.corrector("words").suggest(word, limit=1, maxdist=maxdist, prefix=1):
+            freq = s.reader().doc_frequency("words", candidate)
+            if best is None or freq > best[0]:
+                best = (freq, candidate)
+    return best[1] if best else None
+
+
+def suggest(text: str, locale: str | None, customer: Any) -> list[dict[str, Any]]:
+    """Articles, community answers and catalog items for what a customer is typing (new request, chat bot)."""
+    results = search(
+        text,
+        customer=customer,
+        filters=Filters(kinds=list(SELF_SERVICE_KINDS)),
+        limit=5,
+        correct=True,
+    )
+    hits = results.best_first(8)
+    if locale:  # their language first, others after
+        hits.sort(key=lambda h: (h.locale not in (None, locale), -h.score))
+    return [{k: v for k, v in h.as_dict().items() if k != "score"} for h in hits[:5]]
+
+
+def ticket_ids(text: str, user: Any, limit: int = 1000) -> list[int] | None:
+    """Ids of tickets matching the text that the user may see, best first; None when the index is unavailable."""
+    visibility = visibility_for(user)
+    try:
+        hits, _total = search_kind("ticket", text, visibility, Filters(), limit)
+    except IndexUnavailable:
+        results = Results(text=text)
+        _unavailable(results, "ticket")
+        return None
+    return [h.id for h in hits]
