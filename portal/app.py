@@ -21,6 +21,12 @@ from portal.core import views as core_views
 from portal.core.auth import is_admin, is_staff
 from portal.core.db import init_engine_events
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.knowledge import api as knowledge_api
+from portal.knowledge.views import desk as knowledge_desk
+from portal.knowledge.views import portal as knowledge_portal
+from portal.search import api as search_api
+from portal.search import cli as search_cli
+from portal.search import views as search_views
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
 from portal.tickets import searchable as _ticket_search  # noqa: F401 - registers tickets as searchable
@@ -40,6 +46,11 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    knowledge_portal.bp,
+    knowledge_desk.bp,
+    knowledge_api.bp,
+    search_views.bp,
+    search_api.bp,
 )
 
 CLI_COMMANDS = (
@@ -48,12 +59,13 @@ CLI_COMMANDS = (
     demo.seed_demo_command,
     demo.demo_logins_command,
     worker_command,
+    search_cli.search,
 )
 
 CHANNEL_ADAPTERS = (web_adapter.adapter,)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin")
+TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "knowledge", "search")
 
 _session_hooks_installed = False
 

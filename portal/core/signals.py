@@ -41,6 +41,15 @@ article_viewed = _signals.signal(
     "article-viewed"
 )  # sender: an article; kwargs: customer (or None), session_key
 
+# knowledge and search (the search helper's block)
+article_draft_requested = _signals.signal(
+    "article-draft-requested"
+)  # sender: what the draft comes from (e.g. a community post); kwargs: title, body (Markdown), locale, actor,
+# source_url; the knowledge domain creates a draft article and its receiver returns the draft's URL
+deflection_recorded = _signals.signal(
+    "deflection-recorded"
+)  # sender: DeflectionAttempt settled as deflected; kwargs: customer_id
+
 # side effects (sent by the worker after delivery)
 mail_sent = _signals.signal("mail-sent")  # sender: the outbox payload (dict) of a mail that was sent
 outbox_gave_up = _signals.signal("outbox-gave-up")  # sender: OutboxEvent that failed for good

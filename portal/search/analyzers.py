@@ -27,7 +27,32 @@ _HANGUL = re.compile(r"[가-힣]")
 KIWI_TAGS = ("NNG", "NNP", "NR", "XR", "SL", "SN", "SH", "VV", "VA", "VV-R", "VA-R", "VV-I", "VA-I")
 # Particles stripped from the end of a Korean word for the spelling dictionary (longest first).
 _PARTICLES = sorted(
-    "을 를 이 가 은 는 에 에서 에게 으로 로 와 과 의 도 만 까지 부터 이나 나 이랑 랑 요 이요".split(),
+    [
+        "을",
+        "를",
+        "이",
+        "가",
+        "은",
+        "는",
+        "에",
+        "에서",
+        "에게",
+        "으로",
+        "로",
+        "와",
+        "과",
+        "의",
+        "도",
+        "만",
+        "까지",
+        "부터",
+        "이나",
+        "나",
+        "이랑",
+        "랑",
+        "요",
+        "이요",
+    ],
     key=len,
     reverse=True,
 )
@@ -47,6 +72,18 @@ def kiwi():  # type: ignore[no-untyped-def]
 
                 _kiwi = Kiwi(num_workers=0)
     return _kiwi
+
+
+def preload() -> None:
+    """Load Kiwi now when a configured index uses it (call before forking workers)."""
+    from flask import current_app, has_app_context
+
+    modes = {"mix"}
+    if has_app_context():
+        config = current_app.config
+        modes = {config.get("SEARCH_ANALYZER", "mix"), *dict(config.get("SEARCH_ANALYZERS") or {}).values()}
+    if modes & {"kiwi", "mix"}:
+        kiwi()
 
 
 def kiwi_loaded() -> bool:

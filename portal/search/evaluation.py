@@ -82,7 +82,9 @@ def evaluate(
     for doc in docs:
         writer.add_document(**fields_of(doc, mode))
     writer.commit()
-    scores = Scores(mode=mode + ("+did-you-mean" if correct else ""), build_seconds=time.perf_counter() - started)
+    scores = Scores(
+        mode=mode + ("+did-you-mean" if correct else ""), build_seconds=time.perf_counter() - started
+    )
     per_query: list[tuple[str, float, float, float]] = []
     timings = []
     with ix.searcher() as searcher:
