@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from portal.core import searchable
+from portal.core import searchable, signals
 from portal.core.db import utcnow
 from portal.core.errors import DomainError, ValidationFailed
 from portal.extensions import db
@@ -260,3 +260,6 @@ def draft_from_answer(
         source_url=source_url,
     )
     return url_for("knowledge_desk.edit", article_id=article.id)
+
+
+signals.article_draft_requested.connect(draft_from_answer)

@@ -70,7 +70,7 @@ def kiwi():  # type: ignore[no-untyped-def]
             if _kiwi is None:
                 from kiwipiepy import Kiwi
 
-                _kiwi = Kiwi(num_workers=0)
+                _kiwi = Kiwi(num_workers=-1)  # no thread pool of its own: callers' threads share it
     return _kiwi
 
 

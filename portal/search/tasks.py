@@ -9,9 +9,17 @@ from flask import current_app
 from huey import crontab
 
 from portal.core import outbox, searchable
-from portal.core.jobs import job, periodic_job
+from portal.core.jobs import huey, job, periodic_job
 
 log = logging.getLogger(__name__)
+
+
+@huey.on_startup()
+def load_korean_model() -> None:
+    """The worker loads the Korean model once at start, not on the first change it indexes."""
+    from portal.search.analyzers import preload
+
+    preload()
 
 
 @outbox.handler(searchable.INDEX_KIND)

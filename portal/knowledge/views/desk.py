@@ -103,6 +103,7 @@ def edit(article_id: int) -> Any:
     """Edit an article; each save of a changed title, body or status is a revision."""
     article = _load(article_id)
     form = ArticleForm(obj=None if request.method == "POST" else article)
+    del form.locale  # a version's language is fixed; another language is another version
     _section_choices(form)
     if request.method == "GET":
         form.section_id.data = str(article.section_id or "")
