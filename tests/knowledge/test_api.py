@@ -17,10 +17,14 @@ def test_an_agent_writes_an_article_and_anyone_reads_it(client, index, agent, cu
     assert read["title"] == "환불 안내" and "<strong>3~5일</strong>" in read["html"]
 
 
-def test_internal_articles_are_404_for_customers_and_customers_cannot_write(client, index, agent, customer_user, token_for):
+def test_internal_articles_are_404_for_customers_and_customers_cannot_write(
+    client, index, agent, customer_user, token_for
+):
     staff, customer = token_for(agent), token_for(customer_user)
     internal = client.post(
-        "/api/v1/articles", headers=staff, json={"title": "내부", "body": "비밀", "locale": "ko", "internal": True}
+        "/api/v1/articles",
+        headers=staff,
+        json={"title": "내부", "body": "비밀", "locale": "ko", "internal": True},
     ).get_json()
     assert client.get(f"/api/v1/articles/{internal['id']}", headers=customer).status_code == 404
     assert client.get(f"/api/v1/articles/{internal['id']}").status_code == 404
@@ -36,5 +40,7 @@ def test_bad_article_bodies_get_the_contract_errors(client, index, agent, token_
     assert missing.status_code == 422 and "title" in missing.get_json()["error"]["fields"]
     wrong = client.post("/api/v1/articles", headers=staff, json={"title": "t", "body": "b", "locale": "fr"})
     assert wrong.status_code == 422
-    unknown = client.post("/api/v1/articles", headers=staff, json={"title": "t", "body": "b", "category": "nope"})
+    unknown = client.post(
+        "/api/v1/articles", headers=staff, json={"title": "t", "body": "b", "category": "nope"}
+    )
     assert unknown.status_code == 422 and "category" in unknown.get_json()["error"]["fields"]

@@ -24,7 +24,9 @@ def test_markdown_is_rendered_without_scripts_handlers_or_javascript_links(clien
     assert not [t for t in tags if t.startswith("<script") or re.search(r"\son\w+=", t) or "javascript:" in t]
 
 
-def test_customers_never_see_internal_or_draft_articles_by_id(client, make_client, index, make_article, customer_user, agent):
+def test_customers_never_see_internal_or_draft_articles_by_id(
+    client, make_client, index, make_article, customer_user, agent
+):
     internal = make_article("[상담원용] 환불 승인 기준", "5만 원 이하", internal=True)
     draft = make_article("작성 중인 글", "아직", status="draft")
     for path in (f"/kb/articles/{internal.id}", f"/kb/articles/{draft.id}"):
@@ -39,7 +41,14 @@ def test_customers_never_see_internal_or_draft_articles_by_id(client, make_clien
 
 def test_korean_and_english_versions_are_linked(client, index, make_article):
     korean = make_article("비밀번호 재설정", "비밀번호 찾기를 누르세요.")
-    english = service.create_article(None, title="Reset your password", body="Choose Forgot password.", locale="en", status="published", translation_of=korean)
+    english = service.create_article(
+        None,
+        title="Reset your password",
+        body="Choose Forgot password.",
+        locale="en",
+        status="published",
+        translation_of=korean,
+    )
     client.application.extensions  # noqa: B018
     from portal.extensions import db
 
@@ -56,7 +65,12 @@ def test_every_save_keeps_a_revision_that_can_be_restored(db, index, agent, make
     service.update_article(article, agent, title="두 번째 제목", body="고친 본문", note="오타 수정")
     db.session.commit()
     assert article.revision == 2
-    revisions = db.session.query(ArticleRevision).filter_by(article_id=article.id).order_by(ArticleRevision.number).all()
+    revisions = (
+        db.session.query(ArticleRevision)
+        .filter_by(article_id=article.id)
+        .order_by(ArticleRevision.number)
+        .all()
+    )
     assert [(r.number, r.title) for r in revisions] == [(1, "처음 제목"), (2, "두 번째 제목")]
     service.restore_revision(article, revisions[0], agent)
     db.session.commit()
@@ -88,15 +102,23 @@ def test_voting_through_the_page_twice_is_refused_politely(client, index, make_a
     assert db.session.get(Article, article.id).helpful_yes == 1
 
 
-def test_agents_write_and_edit_in_the_desk_and_customers_cannot(client, make_client, index, agent, customer_user):
+def test_agents_write_and_edit_in_the_desk_and_customers_cannot(
+    client, make_client, index, agent, customer_user
+):
     client.login(customer_user.email)
     assert client.get("/desk/kb/new").status_code == 404
     staff = make_client()
     staff.login(agent.email)
-    created = staff.post("/desk/kb/new", data={"title": "새 글", "body": "**본문**", "locale": "ko", "status": "published", "section_id": ""})
+    created = staff.post(
+        "/desk/kb/new",
+        data={"title": "새 글", "body": "**본문**", "locale": "ko", "status": "published", "section_id": ""},
+    )
     assert created.status_code == 302
     article_id = int(created.headers["Location"].rstrip("/").split("/")[-2])
-    edited = staff.post(f"/desk/kb/{article_id}/edit", data={"title": "고친 글", "body": "본문", "status": "published", "section_id": ""})
+    edited = staff.post(
+        f"/desk/kb/{article_id}/edit",
+        data={"title": "고친 글", "body": "본문", "status": "published", "section_id": ""},
+    )
     assert edited.status_code == 302
     assert "고친 글" in client.get(f"/kb/articles/{article_id}").get_data(as_text=True)
     bad = staff.post("/desk/kb/new", data={"title": "", "body": "", "locale": "ko", "status": "draft"})
@@ -108,7 +130,12 @@ def test_a_community_answer_becomes_a_draft_through_the_signal(app, db, index, a
 
     with app.test_request_context():
         answers = signals.article_draft_requested.send(
-            object(), title="공유기 재부팅 팁", body="전원을 뽑고 10초", locale="ko", actor=agent, source_url="/community/posts/7"
+            object(),
+            title="공유기 재부팅 팁",
+            body="전원을 뽑고 10초",
+            locale="ko",
+            actor=agent,
+            source_url="/community/posts/7",
         )
     url = next(value for _receiver, value in answers if value)
     article = db.session.query(Article).filter_by(title="공유기 재부팅 팁").one()
@@ -120,7 +147,9 @@ def test_the_help_center_lists_categories_in_the_readers_language(client, db, in
     category = service.save_category(None, slug="billing", name="요금·결제", name_en="Bills")
     section = service.save_section(None, category=category, name="환불", name_en="Refunds")
     ko = service.create_article(agent, title="환불 신청 방법", body="", section=section, status="published")
-    service.create_article(agent, title="How to get a refund", body="", locale="en", status="published", translation_of=ko)
+    service.create_article(
+        agent, title="How to get a refund", body="", locale="en", status="published", translation_of=ko
+    )
     db.session.commit()
     korean = client.get("/kb", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     english = client.get("/kb").get_data(as_text=True)

@@ -17,9 +17,13 @@ def titles(results, kind="article"):
 def korean_articles(make_article):
     return {
         "password": make_article("비밀번호를 잊어버렸어요", "로그인 화면에서 비밀번호 찾기를 누르세요."),
-        "refund": make_article("환불받고 싶습니다", "결제 내역에서 환불 신청을 누르면 3일 안에 돌려드립니다."),
+        "refund": make_article(
+            "환불받고 싶습니다", "결제 내역에서 환불 신청을 누르면 3일 안에 돌려드립니다."
+        ),
         "wifi": make_article("와이파이가 자꾸 끊겨요", "공유기 전원을 뽑았다가 다시 꽂아 보세요."),
-        "english": make_article("Resetting a forgotten password", "Choose Forgot password on the sign-in page.", locale="en"),
+        "english": make_article(
+            "Resetting a forgotten password", "Choose Forgot password on the sign-in page.", locale="en"
+        ),
     }
 
 
@@ -35,7 +39,9 @@ def korean_articles(make_article):
         ("passwords", "Resetting a forgotten password"),
     ],
 )
-def test_korean_words_inside_longer_words_spacing_variants_and_english_are_found(index, korean_articles, query, expected):
+def test_korean_words_inside_longer_words_spacing_variants_and_english_are_found(
+    index, korean_articles, query, expected
+):
     results = service.search(query)
     assert titles(results)[0] == expected
 
@@ -56,13 +62,19 @@ def test_snippets_escape_the_documents_html(index, make_article):
     assert "<b>" not in str(hit.title_html)
 
 
-def test_anonymous_visitors_and_customers_never_see_internal_or_draft_articles(index, make_article, customer_user, agent):
+def test_anonymous_visitors_and_customers_never_see_internal_or_draft_articles(
+    index, make_article, customer_user, agent
+):
     make_article("환불 안내", "환불은 3일")
     make_article("[상담원용] 환불 승인 기준", "5만 원 이하 환불은 바로 승인", internal=True)
     make_article("환불 초안", "작성 중", status="draft")
     for who in (None, customer_user):
         assert titles(service.search("환불", user=who)) == ["환불 안내"]
-    assert set(titles(service.search("환불", user=agent))) == {"환불 안내", "[상담원용] 환불 승인 기준", "환불 초안"}
+    assert set(titles(service.search("환불", user=agent))) == {
+        "환불 안내",
+        "[상담원용] 환불 승인 기준",
+        "환불 초안",
+    }
 
 
 def test_each_customer_finds_only_their_own_tickets_and_agents_find_all(index, make_user, make_ticket, agent):
@@ -115,12 +127,18 @@ def test_filters_narrow_by_kind_and_language(index, korean_articles, agent, make
 def test_the_queue_and_the_tickets_api_search_through_the_index(client, index, agent, make_ticket, token_for):
     wanted = make_ticket(subject="인터넷 설치 일정", text="설치 기사님 방문 날짜를 바꾸고 싶어요")
     make_ticket(subject="요금 문의", text="요금이 많이 나왔어요")
-    listing = client.get("/api/v1/tickets", query_string={"q": "방문 날짜"}, headers=token_for(agent)).get_json()
+    listing = client.get(
+        "/api/v1/tickets", query_string={"q": "방문 날짜"}, headers=token_for(agent)
+    ).get_json()
     assert [t["ref"] for t in listing["items"]] == [str(wanted.ref)]
 
 
-def test_the_search_api_answers_best_first_in_the_contract_shape(client, index, korean_articles, customer_user, token_for):
-    body = client.get("/api/v1/search", query_string={"q": "비밀번호", "kind": "article"}, headers=token_for(customer_user)).get_json()
+def test_the_search_api_answers_best_first_in_the_contract_shape(
+    client, index, korean_articles, customer_user, token_for
+):
+    body = client.get(
+        "/api/v1/search", query_string={"q": "비밀번호", "kind": "article"}, headers=token_for(customer_user)
+    ).get_json()
     first = body["items"][0]
     assert set(first) == {"kind", "id", "title", "url", "snippet", "score"}
     assert first["kind"] == "article" and first["title"] == "비밀번호를 잊어버렸어요"
@@ -130,7 +148,9 @@ def test_the_search_api_answers_best_first_in_the_contract_shape(client, index, 
     assert bad.status_code == 422 and bad.get_json()["error"]["code"] == "validation_failed"
 
 
-def test_the_results_page_shows_groups_and_an_empty_state_that_says_what_to_do(client, index, korean_articles):
+def test_the_results_page_shows_groups_and_an_empty_state_that_says_what_to_do(
+    client, index, korean_articles
+):
     page = client.get("/search", query_string={"q": "환불"}).get_data(as_text=True)
     assert "data-search-page" in page and "<mark>환불</mark>" in page and "Help articles" in page
     empty = client.get("/search", query_string={"q": "양자컴퓨터"}).get_data(as_text=True)
