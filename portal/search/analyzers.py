@@ -56,6 +56,13 @@ _PARTICLES = sorted(
     key=len,
     reverse=True,
 )
+# Syllable pairs that are only verb endings, particles or question words ("…었어요", "어떻게"): they match
+# nearly every sentence, so they would rank "잠겼어요" above the answer to "비번 까먹었어요".
+ENDING_BIGRAMS = frozenset(
+    "어요 아요 해요 세요 에요 예요 니다 습니 었어 았어 였어 겠어 싶어 싶습 는데 은데 인데 해서 어서 아서 하고 "
+    "하는 하면 으면 려면 나요 까요 가요 는지 을까 할까 돼요 되요 어떻 떻게 이렇 렇게 그런 있나 없나 할게 할래 "
+    "래요 네요 군요 거든 는요 어야 아야 해야 했어 됐어 했는 었는 았는 하죠 나죠 었죠 왔죠".split()
+)
 Span = tuple[str, int, int]  # term, start char, end char
 
 _kiwi = None
@@ -117,7 +124,9 @@ def bigram_spans(text: str) -> Iterator[Span]:
             if len(run) == 1:
                 yield run, start, start + 1
             for i in range(len(run) - 1):
-                yield run[i : i + 2], start + i, start + i + 2
+                pair = run[i : i + 2]
+                if pair not in ENDING_BIGRAMS:
+                    yield pair, start + i, start + i + 2
         else:
             yield from _latin(run, start)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, current_app, jsonify, render_template, request
+from flask import Blueprint, Flask, current_app, jsonify, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -69,6 +69,10 @@ def page() -> Any:
     all_kinds = [k for k in service.ordered_kinds() if is_staff(current_user) or k != "ticket"]
     if not is_staff(current_user) and customer_for_user(current_user) is not None:
         all_kinds = service.ordered_kinds()
+    if is_staff(current_user):  # agents open tickets in the desk, not in the customer's portal
+        for hit in results.groups.get("ticket", []):
+            if hit.extra.get("ref"):
+                hit.url = url_for("desk.ticket_page", ref=hit.extra["ref"])
     template = "search/desk.html" if is_staff(current_user) else "search/results.html"
     return render_template(
         template,
