@@ -65,7 +65,16 @@ CLI_COMMANDS = (
 CHANNEL_ADAPTERS = (web_adapter.adapter,)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "knowledge", "search")
+TRANSLATION_DOMAINS = (
+    "core",
+    "accounts",
+    "customers",
+    "tickets",
+    "channels/web",
+    "admin",
+    "knowledge",
+    "search",
+)
 
 _session_hooks_installed = False
 

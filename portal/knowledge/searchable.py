@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterator
 
+import nh3
 import sqlalchemy as sa
 
 from portal.core import searchable
+from portal.core.html import render_markdown
 from portal.core.searchable import Document
 from portal.extensions import db
 from portal.knowledge.models import Article
+
+
+def plain_text(markdown: str) -> str:
+    """The words of a Markdown body without its markup (for matching and snippets)."""
+    rendered = str(render_markdown(markdown)).replace("</li>", "</li>\n").replace("</p>", "</p>\n")
+    return html.unescape(nh3.clean(rendered, tags=set())).strip()
 
 
 def document(article: Article) -> Document:
@@ -20,7 +29,7 @@ def document(article: Article) -> Document:
         kind="article",
         id=article.id,
         title=article.title,
-        body=article.body,
+        body=plain_text(article.body),
         url=f"/kb/articles/{article.id}",
         visibility=["public"] if public else ["staff"],
         updated_at=article.updated_at,

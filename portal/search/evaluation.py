@@ -91,11 +91,17 @@ def evaluate(
         for item in queries:
             t0 = time.perf_counter()
             q, _terms = build_query(item["q"], mode)
-            ranked = [family[int(hit["key"])] for hit in searcher.search(q, limit=10)] if q else []
+            ranked = (
+                [family[int(hit["key"])] for hit in searcher.search(q, limit=10, optimize=False)] if q else []
+            )
             better = respell(item["q"], [searcher]) if correct and not ranked else None
             if better:  # production shows the "did you mean" results when the words found nothing
                 q, _terms = build_query(better, mode)
-                ranked = [family[int(hit["key"])] for hit in searcher.search(q, limit=10)] if q else []
+                ranked = (
+                    [family[int(hit["key"])] for hit in searcher.search(q, limit=10, optimize=False)]
+                    if q
+                    else []
+                )
             timings.append((time.perf_counter() - t0) * 1000)
             ranked = list(dict.fromkeys(ranked))  # one family counts once (ko and en versions)
             relevant = set(item["relevant"])

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from whoosh import query as wq
 
 from portal.core import searchable
@@ -124,20 +124,20 @@ def build_query(text: str, mode: str) -> tuple[wq.Query | None, dict[str, set[st
     return (wq.Or(parts) if parts else None), by_analyzer
 
 
-def _restrict(q: wq.Query, visibility: list[str] | None, filters: Filters) -> wq.Query:
-    required: list[wq.Query] = [q]
-    if visibility is not None:
-        required.append(wq.Or([wq.Term("visibility", v) for v in visibility]))
+def _narrow(filters: Filters) -> wq.Query | None:
+    required: list[wq.Query] = []
     if filters.locale:
         required.append(wq.Term("locale", filters.locale))
     if filters.category:
         required.append(wq.Term("category", filters.category))
     if filters.tag:
         required.append(wq.Term("tags", filters.tag.strip().lower()))
-    return wq.And(required) if len(required) > 1 else q
+    return wq.And(required) if required else None
 
 
-def search_kind(kind: str, text: str, visibility: list[str] | None, filters: Filters, limit: int) -> tuple:
+def search_kind(
+    kind: str, text: str, visibility: list[str] | None, filters: Filters, limit: int, window: int = 160
+) -> tuple:
     """(hits, total) of one kind; raises IndexUnavailable when its index is missing or broken."""
     store = state.store()
     mode = store.mode(kind)
@@ -145,23 +145,35 @@ def search_kind(kind: str, text: str, visibility: list[str] | None, filters: Fil
     if q is None:
         return [], 0
     searcher = store.searcher(kind)
-    found = searcher.search(_restrict(q, visibility, filters), limit=limit, terms=False)
+    allowed: Any = None
+    if visibility is not None:
+        allowed = store.allowed_docs(kind, searcher, visibility)
+        if not allowed:
+            return [], 0
+    narrow = _narrow(filters)
+    if narrow is not None:  # the filters are few documents or none: a set, as for permissions
+        narrowed = set(searcher.docs_for_query(narrow))
+        allowed = narrowed if allowed is None else allowed & narrowed
+    found = searcher.search(q, limit=limit, terms=False, filter=allowed)
     highlight = "kiwi" if mode == "kiwi" else "bigram"
     wanted = by_analyzer.get(highlight, set())
-    hits = [_hit(kind, r, r.score, wanted, highlight) for r in found]
-    return hits, found.estimated_length() if not found.has_exact_length() else len(found)
+    hits = [_hit(kind, r, r.score, wanted, highlight, window) for r in found]
+    total = len(found) if found.has_exact_length() else max(len(hits), found.estimated_min_length())
+    return hits, total
 
 
-def _hit(kind: str, stored: Any, score: float, wanted: set[str], analyzer: str) -> Hit:
+def _hit(kind: str, stored: Any, score: float, wanted: set[str], analyzer: str, window: int) -> Hit:
     title = stored.get("title_stored", "")
     updated = stored.get("updated_at")
     return Hit(
         kind=kind,
         id=int(stored["key"]),
         title=title,
-        title_html=title_marked(title, wanted, analyzer),
+        title_html=title_marked(title, wanted, analyzer) if window else escape(title),
         url=stored.get("url", ""),
-        snippet=snippet(stored.get("body_stored", ""), wanted, analyzer),
+        snippet=snippet(stored.get("body_stored", ""), wanted, analyzer, window=window)
+        if window
+        else Markup(""),
         score=float(score or 0),
         locale=stored.get("locale") or None,
         category=stored.get("category") or None,
@@ -179,6 +191,7 @@ def search(
     filters: Filters | None = None,
     limit: int = 10,
     correct: bool = True,
+    window: int = 160,
 ) -> Results:
     """Search every kind the caller may see; results grouped by kind, best first within a group."""
     filters = filters or Filters()
@@ -190,19 +203,21 @@ def search(
         kinds = [k for k in kinds if k != "ticket"]  # nobody signed in has no tickets to find
     if not text:
         return results
-    _collect(results, text, kinds, visibility, filters, limit)
+    _collect(results, text, kinds, visibility, filters, limit, window)
     if correct:
         results.suggestion = correction(text, kinds)
         if results.suggestion and results.total == 0:
-            _collect(results, results.suggestion, kinds, visibility, filters, limit)
+            _collect(results, results.suggestion, kinds, visibility, filters, limit, window)
             results.corrected = results.total > 0
     return results
 
 
-def _collect(results: Results, text: str, kinds: list[str], visibility, filters: Filters, limit: int) -> None:  # type: ignore[no-untyped-def]
+def _collect(
+    results: Results, text: str, kinds: list[str], visibility, filters: Filters, limit: int, window: int
+) -> None:  # type: ignore[no-untyped-def]
     for kind in kinds:
         try:
-            hits, total = search_kind(kind, text, visibility, filters, limit)
+            hits, total = search_kind(kind, text, visibility, filters, limit, window)
         except IndexUnavailable:
             _unavailable(results, kind)
             continue
@@ -239,8 +254,10 @@ def respell(text: str, searchers: list) -> str | None:  # type: ignore[type-arg]
     if not searchers:
         return None
     changed, out = False, text
-    for word, _start, _end in reversed(list(word_spans(text[:MAX_QUERY_CHARS]))):
-        if _known(word, searchers):
+    text = text[:MAX_QUERY_CHARS]
+    for word, start, _end in reversed(list(word_spans(text))):
+        raw = text[start:].split(maxsplit=1)[0]  # the word as typed, endings and particles included
+        if _known(word, raw, searchers):
             continue
         better = _closest(word, searchers)
         if better and better != word:
@@ -249,11 +266,20 @@ def respell(text: str, searchers: list) -> str | None:  # type: ignore[type-arg]
     return out if changed and out != text else None
 
 
-def _known(word: str, searchers: list) -> bool:  # type: ignore[type-arg]
+def _known(word: str, raw: str, searchers: list) -> bool:  # type: ignore[type-arg]
+    """Whether the indexes know the word: as a word or word start, or (with Kiwi) by all its content morphemes.
+
+    The morpheme test keeps conjugations ("잃어버렸는데", "하죠") from being "corrected" into other conjugations.
+    """
+    morphemes: list[str] | None = None
     for s in searchers:
         reader = s.reader()
         if (("words", word) in reader) or any(True for _ in _take(reader.expand_prefix("words", word), 1)):
             return True
+        if "body_k" in s.schema.names():
+            morphemes = terms("kiwi", raw) if morphemes is None else morphemes
+            if all(("body_k", m) in reader or ("title_k", m) in reader for m in morphemes):
+                return True
     return False
 
 
@@ -275,26 +301,27 @@ def _closest(word: str, searchers: list) -> str | None:  # type: ignore[type-arg
     return best[1] if best else None
 
 
-def suggest(text: str, locale: str | None, customer: Any) -> list[dict[str, Any]]:
+def suggest(text: str, locale: str | None, customer: Any, *, limit: int = 5) -> list[dict[str, Any]]:
     """Articles, community answers and catalog items for what a customer is typing (new request, chat bot)."""
     results = search(
         text,
         customer=customer,
         filters=Filters(kinds=list(SELF_SERVICE_KINDS)),
-        limit=5,
+        limit=limit,
         correct=True,
+        window=110,
     )
-    hits = results.best_first(8)
+    hits = results.best_first(limit * 2)
     if locale:  # their language first, others after
         hits.sort(key=lambda h: (h.locale not in (None, locale), -h.score))
-    return [{k: v for k, v in h.as_dict().items() if k != "score"} for h in hits[:5]]
+    return [{k: v for k, v in h.as_dict().items() if k != "score"} for h in hits[:limit]]
 
 
 def ticket_ids(text: str, user: Any, limit: int = 1000) -> list[int] | None:
     """Ids of tickets matching the text that the user may see, best first; None when the index is unavailable."""
     visibility = visibility_for(user)
     try:
-        hits, _total = search_kind("ticket", text, visibility, Filters(), limit)
+        hits, _total = search_kind("ticket", text, visibility, Filters(), limit, window=0)
     except IndexUnavailable:
         results = Results(text=text)
         _unavailable(results, "ticket")

@@ -18,7 +18,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,10 @@ class Opened:
     generation: str
     index: Any
     searcher: Searcher
+    allowed: dict[tuple[str, ...], set[int]] = field(default_factory=dict)
+
+
+MAX_CACHED_FILTERS = 512
 
 
 class Store:
@@ -86,10 +90,30 @@ class Store:
             elif not opened.searcher.up_to_date():
                 try:
                     opened.searcher = opened.searcher.refresh()
+                    opened.allowed = {}
                 except Exception as error:
                     self._open.pop(kind, None)
                     raise IndexUnavailable(kind) from error
             return opened.searcher
+
+    def allowed_docs(self, kind: str, searcher: Searcher, visibility: list[str]) -> set[int]:
+        """The document numbers of this searcher that one of these visibility values may see (cached).
+
+        Permission filtering goes through Whoosh's `filter` with a set, not an AND in the query: Whoosh 2.7.4's
+        intersection of an OR group over several segments drops true hits (seen in tests).
+        """
+        key = tuple(sorted(visibility))
+        opened = self._open.get(kind)
+        cache = opened.allowed if opened is not None and opened.searcher is searcher else {}
+        docs = cache.get(key)
+        if docs is None:
+            from whoosh import query as wq
+
+            docs = set(searcher.docs_for_query(wq.Or([wq.Term("visibility", v) for v in key])))
+            if len(cache) >= MAX_CACHED_FILTERS:
+                cache.clear()
+            cache[key] = docs
+        return docs
 
     def _open_generation(self, kind: str, name: str) -> Opened:
         try:

@@ -97,7 +97,7 @@ def suggest() -> Any:
     customer = customer_for_user(current_user)
     items: list[dict[str, Any]] = []
     if len(text.strip()) >= 2:
-        items = service.suggest(text, str(get_locale() or "ko"), customer)
+        items = service.suggest(text, str(get_locale() or "ko"), customer, limit=3)
     key = request.args.get("key")
     if key and items:
         deflection.record_shown(key, text, len(items), customer)

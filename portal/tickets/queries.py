@@ -139,7 +139,9 @@ def queue_page(filters: QueueFilter, user: User, *, after: list[Any] | None, lim
 
 
 def _coerce(key: Any, value: Any) -> Any:
-    if isinstance(value, str) and isinstance(getattr(key, "type", None), sa.types.TypeDecorator | sa.DateTime):
+    if isinstance(value, str) and isinstance(
+        getattr(key, "type", None), sa.types.TypeDecorator | sa.DateTime
+    ):
         return datetime.fromisoformat(value)
     return value
 

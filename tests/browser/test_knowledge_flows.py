@@ -25,7 +25,9 @@ def help_center(seed: Any) -> dict[str, int]:
 
         if db.session.scalar(sa.select(Category).where(Category.slug == "account")) is None:
             demo.seed(None)
-            accounts.create_user("jiwoo.kb@example.com", "한지우", password="password-123", role="customer", locale="ko")
+            accounts.create_user(
+                "jiwoo.kb@example.com", "한지우", password="password-123", role="customer", locale="ko"
+            )
         db.session.flush()
         rows = db.session.execute(sa.select(Article.title, Article.id).where(Article.locale == "ko")).all()
         assert db.session.scalar(sa.select(User).where(User.email == "jiwoo.kb@example.com"))
@@ -67,7 +69,9 @@ def test_search_in_the_customers_own_words_groups_and_marks_results(new_page, he
     page.wait_for_selector(".did-you-mean >> text=환불")
 
 
-def test_typing_a_request_shows_answers_and_leaving_after_reading_one_is_a_deflection(new_page, help_center, live_app):
+def test_typing_a_request_shows_answers_and_leaving_after_reading_one_is_a_deflection(
+    new_page, help_center, live_app
+):
     import sqlalchemy as sa
 
     from portal.core import measures
@@ -90,7 +94,9 @@ def test_typing_a_request_shows_answers_and_leaving_after_reading_one_is_a_defle
 
     with live_app.app_context():
         attempt = db.session.scalar(
-            sa.select(DeflectionAttempt).where(DeflectionAttempt.opened_title == "별빛카드 분실 신고와 재발급")
+            sa.select(DeflectionAttempt).where(
+                DeflectionAttempt.opened_title == "별빛카드 분실 신고와 재발급"
+            )
         )
         assert attempt is not None and attempt.outcome == "pending" and attempt.customer_id
         settle_attempts(now=utcnow() + timedelta(hours=1))
