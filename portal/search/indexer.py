@@ -18,7 +18,6 @@ from portal.core import outbox, searchable
 from portal.core.db import utcnow
 from portal.extensions import db
 from portal.search import state
-from portal.search.schema import fields_of
 
 log = logging.getLogger(__name__)
 BATCH = 500
@@ -39,7 +38,7 @@ def index_ids(kind: str, ids: list[int]) -> int:
         try:
             found = {d.id for d in docs}
             for doc in docs:
-                writer.update_document(**fields_of(doc, store.mode(kind)))
+                writer.update_document(**store.fields(doc))
             for gone in set(ids) - found:
                 writer.delete_by_term("key", str(gone))
         except BaseException:
@@ -58,22 +57,22 @@ def rebuild(kind: str, progress: Progress | None = None, batch: int = BATCH) -> 
     started = utcnow()
     with store.write_lock(kind):  # only to create the folder safely; the build itself runs unlocked
         name, ix = store.new_generation(kind)
-    count = _fill(ix, kind, source.batches(batch), source.load, store.mode(kind), progress)
+    count = _fill(ix, source.batches(batch), source.load, store, progress)
     with store.write_lock(kind):
-        caught_up = _catch_up(ix, kind, started, source.load, store.mode(kind))
+        caught_up = _catch_up(ix, kind, started, source.load, store)
         store.swap(kind, name)
     store.forget(kind)
     log.info("rebuilt search index %s: %s documents (%s changed meanwhile)", kind, count, caught_up)
     return count
 
 
-def _fill(ix, kind, batches, load, mode, progress) -> int:  # type: ignore[no-untyped-def]
+def _fill(ix, batches, load, store, progress) -> int:  # type: ignore[no-untyped-def]
     writer = ix.writer(limitmb=128)
     count = 0
     try:
         for ids in batches:
             for doc in load(ids):
-                writer.add_document(**fields_of(doc, mode))
+                writer.add_document(**store.fields(doc))
                 count += 1
             db.session.expire_all()  # keep the session small over millions of rows
             if progress:
@@ -85,7 +84,7 @@ def _fill(ix, kind, batches, load, mode, progress) -> int:  # type: ignore[no-un
     return count
 
 
-def _catch_up(ix, kind: str, since: datetime, load, mode: str) -> int:  # type: ignore[no-untyped-def]
+def _catch_up(ix, kind: str, since: datetime, load, store) -> int:  # type: ignore[no-untyped-def]
     """Re-apply the changes of this kind recorded in the outbox while the rebuild ran."""
     ids: set[int] = set()
     rows = db.session.scalars(
@@ -102,7 +101,7 @@ def _catch_up(ix, kind: str, since: datetime, load, mode: str) -> int:  # type: 
     docs = load(sorted(ids))
     writer = ix.writer(timeout=30)
     for doc in docs:
-        writer.update_document(**fields_of(doc, mode))
+        writer.update_document(**store.fields(doc))
     for gone in ids - {d.id for d in docs}:
         writer.delete_by_term("key", str(gone))
     writer.commit()

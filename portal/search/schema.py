@@ -28,15 +28,15 @@ def text_fields(mode: str) -> list[tuple[str, str, float]]:
     return fields
 
 
-def build_schema(mode: str) -> Schema:
-    """The schema of an index whose text is analyzed in `mode` (bigram, kiwi or mix)."""
+def build_schema(mode: str, spelling: bool = True) -> Schema:
+    """The schema of an index whose text is analyzed in `mode` (bigram, kiwi or mix); `spelling` keeps the
+    word list of "did you mean" (costly at commit, so only for the self-service kinds, not tickets)."""
     if mode not in MODES:
         raise ValueError(f"unknown analyzer mode {mode!r}; one of {', '.join(MODES)}")
     fields: dict[str, Any] = {
         "key": ID(unique=True, stored=True),
         "title_stored": STORED,
         "body_stored": STORED,
-        "words": TEXT(analyzer=analyzer("words"), spelling=True),
         "visibility": KEYWORD(),
         "locale": ID(stored=True),
         "tags": KEYWORD(stored=True, commas=True, lowercase=True),
@@ -47,10 +47,12 @@ def build_schema(mode: str) -> Schema:
     }
     for name, kind, _boost in text_fields(mode):
         fields[name] = TEXT(analyzer=analyzer(kind), phrase=False)
+    if spelling:
+        fields["words"] = TEXT(analyzer=analyzer("words"), spelling=True)
     return Schema(**fields)
 
 
-def fields_of(doc: Document, mode: str) -> dict[str, Any]:
+def fields_of(doc: Document, mode: str, spelling: bool = True) -> dict[str, Any]:
     """The index fields of one document."""
     body = doc.body or ""
     if doc.tags:
@@ -59,7 +61,6 @@ def fields_of(doc: Document, mode: str) -> dict[str, Any]:
         "key": str(doc.id),
         "title_stored": doc.title,
         "body_stored": (doc.body or "")[:STORED_BODY_CHARS],
-        "words": f"{doc.title}\n{body[:STORED_BODY_CHARS]}",
         "visibility": " ".join(doc.visibility),
         "locale": doc.locale or "",
         "tags": ",".join(t.replace(",", " ") for t in doc.tags),
@@ -70,4 +71,6 @@ def fields_of(doc: Document, mode: str) -> dict[str, Any]:
     }
     for name, _kind, _boost in text_fields(mode):
         values[name] = doc.title if name.startswith("title") else body
+    if spelling:
+        values["words"] = f"{doc.title}\n{body[:STORED_BODY_CHARS]}"
     return {k: v for k, v in values.items() if v is not None}

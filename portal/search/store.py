@@ -25,7 +25,7 @@ from typing import Any
 from whoosh import index as whoosh_index
 from whoosh.searching import Searcher
 
-from portal.search.schema import build_schema
+from portal.search.schema import build_schema, fields_of
 
 log = logging.getLogger(__name__)
 KEEP_OLD_GENERATIONS = 1
@@ -59,6 +59,14 @@ class Store:
     def mode(self, kind: str) -> str:
         """The analyzer mode configured for a kind."""
         return self.modes.get(kind, self.default_mode)
+
+    def spelling(self, kind: str) -> bool:
+        """Whether the kind keeps a "did you mean" word list (not tickets: costly at millions of documents)."""
+        return kind != "ticket"
+
+    def fields(self, doc: Any) -> dict[str, Any]:
+        """The index fields of a document for its kind's index."""
+        return fields_of(doc, self.mode(doc.kind), self.spelling(doc.kind))
 
     def folder(self, kind: str) -> Path:
         return self.root / kind
@@ -158,7 +166,7 @@ class Store:
         name = f"g-{time.strftime('%Y%m%d-%H%M%S')}-{secrets.token_hex(3)}"
         path = self.folder(kind) / name
         path.mkdir(parents=True)
-        return name, whoosh_index.create_in(str(path), build_schema(self.mode(kind)))
+        return name, whoosh_index.create_in(str(path), build_schema(self.mode(kind), self.spelling(kind)))
 
     def open_for_writing(self, kind: str) -> tuple[Any, bool]:
         """The live index to write to (call under write_lock); (index, fresh) where fresh means it was lost."""
