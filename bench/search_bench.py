@@ -27,33 +27,77 @@ from portal.core.searchable import Document
 from portal.search.evaluation import CORPUS
 
 EVAL = Path(__file__).resolve().parent.parent / "tests" / "search" / "data" / "korean_eval.json"
-ENGLISH = ["password", "reset", "login", "account", "refund", "charge", "bill", "payment", "card", "lost", "stolen", "roaming", "abroad", "data", "plan", "router", "wifi", "internet", "slow", "outage", "install", "visit", "moving", "contract", "cancel", "upgrade", "phone", "sim", "app", "update"]
+ENGLISH = [
+    "password",
+    "reset",
+    "login",
+    "account",
+    "refund",
+    "charge",
+    "bill",
+    "payment",
+    "card",
+    "lost",
+    "stolen",
+    "roaming",
+    "abroad",
+    "data",
+    "plan",
+    "router",
+    "wifi",
+    "internet",
+    "slow",
+    "outage",
+    "install",
+    "visit",
+    "moving",
+    "contract",
+    "cancel",
+    "upgrade",
+    "phone",
+    "sim",
+    "app",
+    "update",
+]
 
 
-def vocabulary() -> list[str]:
-    """Korean words (with their particles and endings, as people write them) from the demo articles."""
-    data = json.loads(CORPUS.read_text())
-    text = " ".join(a["title"] + " " + a["body"] for a in data["articles"])
-    return [w for w in re.findall(r"[가-힣]+", text) if len(w) >= 2]
+class Vocabulary:
+    """Korean words drawn with a Zipf distribution, as in real text: the demo articles' words (with their
+    particles and endings, as people write them) are the common ones; 40,000 made-up words of common syllables
+    make the long tail (names, models, places), so that a rare word matches few documents and a common one many."""
+
+    def __init__(self, rng: random.Random, tail: int = 40_000) -> None:
+        data = json.loads(CORPUS.read_text())
+        text = " ".join(a["title"] + " " + a["body"] for a in data["articles"])
+        common = list(dict.fromkeys(w for w in re.findall(r"[가-힣]+", text) if len(w) >= 2))
+        rng.shuffle(common)
+        syllables = sorted(set("".join(common)))
+        made_up = ["".join(rng.choice(syllables) for _ in range(rng.randint(2, 4))) for _ in range(tail)]
+        self.words = common + made_up
+        weights = [1 / (rank + 1) ** 1.05 for rank in range(len(self.words))]
+        total, running, self.cumulative = sum(weights), 0.0, []
+        for w in weights:
+            running += w / total
+            self.cumulative.append(running)
+
+    def sentence(self, rng: random.Random, n: int) -> str:
+        picked = rng.choices(self.words, cum_weights=self.cumulative, k=n)
+        if rng.random() < 0.1:
+            picked[rng.randrange(n)] = rng.choice(ENGLISH)
+        # sentences of about eight words, as people write (Kiwi analyses sentence by sentence)
+        return " ".join(w + ("." if i % 8 == 7 else "") for i, w in enumerate(picked))
 
 
-def sentence(rng: random.Random, words: list[str], n: int) -> str:
-    picked = [rng.choice(words) for _ in range(n)]
-    if rng.random() < 0.1:
-        picked[rng.randrange(n)] = rng.choice(ENGLISH)
-    return " ".join(picked)
-
-
-def documents(kind: str, count: int, rng: random.Random, words: list[str], start: int = 1):  # type: ignore[no-untyped-def]
+def documents(kind: str, count: int, rng: random.Random, words: Vocabulary, start: int = 1):  # type: ignore[no-untyped-def]
     """Generated documents of one kind (tickets: short, one customer each; articles and posts: longer)."""
     now = datetime.now(UTC)
     for i in range(start, start + count):
         if kind == "ticket":
-            title, body = sentence(rng, words, rng.randint(3, 7)), sentence(rng, words, rng.randint(15, 50))
+            title, body = words.sentence(rng, rng.randint(3, 7)), words.sentence(rng, rng.randint(15, 50))
             visibility = ["staff", f"customer:{i % 100_000}"]
             locale = None
         else:
-            title, body = sentence(rng, words, rng.randint(4, 9)), sentence(rng, words, rng.randint(40, 150))
+            title, body = words.sentence(rng, rng.randint(4, 9)), words.sentence(rng, rng.randint(40, 150))
             visibility = ["public"] if rng.random() < 0.97 else ["staff"]
             locale = "ko"
         yield Document(
@@ -68,7 +112,7 @@ def documents(kind: str, count: int, rng: random.Random, words: list[str], start
         )
 
 
-def build(store: Any, kind: str, count: int, rng: random.Random, words: list[str]) -> dict[str, float]:
+def build(store: Any, kind: str, count: int, rng: random.Random, words: Vocabulary) -> dict[str, float]:
     """Index `count` generated documents into a new generation; returns the rate."""
     started = time.perf_counter()
     name, ix = store.new_generation(kind)
@@ -108,7 +152,7 @@ def latencies(fn, queries: list[str], repeat: int = 1) -> dict[str, float]:  # t
 
 
 def incremental(
-    store: Any, kind: str, rng: random.Random, words: list[str], total: int, n: int = 20
+    store: Any, kind: str, rng: random.Random, words: Vocabulary, total: int, n: int = 20
 ) -> dict[str, float]:
     """Replace one existing document at a time, as the worker does for each change (lock, write, commit)."""
     timings = []
@@ -149,7 +193,7 @@ def main() -> None:
         {"PORTAL_INSTANCE": str(folder), "SEARCH_INDEX_DIR": str(folder / "search"), "TESTING": True}
     )
     rng = random.Random(42)
-    words = vocabulary()
+    words = Vocabulary(rng)
     eval_queries = [q["q"] for q in json.loads(EVAL.read_text())["queries"]]
     queries = (eval_queries * (args.queries // len(eval_queries) + 1))[: args.queries]
     report: dict[str, Any] = {"tickets": args.tickets, "content": args.content, "machine": "2 cores, shared"}
