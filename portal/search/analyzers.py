@@ -151,6 +151,13 @@ def preload() -> None:
         kiwi()
 
 
+def kiwi_ready() -> bool:
+    """Whether queries may use Kiwi now. Never loads it: loading takes ~10 s and holds the interpreter, which
+    would stall every request of the process; gunicorn (when_ready) and the worker (on_startup) load it before
+    serving, and until then queries of mix indexes use their bigram fields alone."""
+    return _kiwi is not None
+
+
 def kiwi_loaded() -> bool:
     """Whether this process already holds the Kiwi model."""
     return _kiwi is not None

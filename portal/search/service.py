@@ -16,7 +16,7 @@ from whoosh import query as wq
 
 from portal.core import searchable
 from portal.search import state
-from portal.search.analyzers import terms, word_spans
+from portal.search.analyzers import kiwi_ready, terms, word_spans
 from portal.search.highlight import snippet, title_marked
 from portal.search.schema import text_fields
 from portal.search.store import IndexUnavailable
@@ -115,7 +115,10 @@ def build_query(text: str, mode: str) -> tuple[wq.Query | None, dict[str, set[st
     text = (text or "")[:MAX_QUERY_CHARS]
     parts: list[wq.Query] = []
     by_analyzer: dict[str, set[str]] = {}
-    for name, kind, boost in text_fields(mode):
+    fields = text_fields(mode)
+    if mode == "mix" and not kiwi_ready():  # the model is still loading: bigrams alone meanwhile
+        fields = [f for f in fields if f[1] != "kiwi"]
+    for name, kind, boost in fields:
         found = by_analyzer.get(kind)
         if found is None:
             found = set(terms(kind, text)[:MAX_TERMS])
@@ -325,7 +328,7 @@ def _known(word: str, raw: str, searchers: list) -> bool:  # type: ignore[type-a
         reader = s.reader()
         if (("words", word) in reader) or any(True for _ in _take(reader.expand_prefix("words", word), 1)):
             return True
-        if "body_k" in s.schema.names():
+        if "body_k" in s.schema.names() and kiwi_ready():
             morphemes = terms("kiwi", raw) if morphemes is None else morphemes
             if all(("body_k", m) in reader or ("title_k", m) in reader for m in morphemes):
                 return True
