@@ -43,7 +43,9 @@ def start_webhook(delay: float) -> tuple[ThreadingHTTPServer, str]:
         def do_POST(self) -> None:  # noqa: N802
             self.rfile.read(int(self.headers.get("Content-Length") or 0))
             time.sleep(delay)
-            body = json.dumps({"status": "blocked", "report_no": self.headers.get("Idempotency-Key", "")[:12]})
+            body = json.dumps(
+                {"status": "blocked", "report_no": self.headers.get("Idempotency-Key", "")[:12]}
+            )
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(body)))
@@ -101,7 +103,9 @@ def start_worker(env: dict[str, str], workers: int) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def file_requests(base: str, token: str, count: int, clients: int, rate: float, first: int = 0) -> list[float]:
+def file_requests(
+    base: str, token: str, count: int, clients: int, rate: float, first: int = 0
+) -> list[float]:
     """File `count` requests from `clients` threads (at most `rate` a second when given); answer times in s."""
     headers = {"Authorization": f"Bearer {token}"}
     start = time.monotonic()
@@ -142,7 +146,9 @@ def wait_until_done(app: Any, count: int, timeout: float, after_id: int = 0) -> 
         if len(rows) >= count and all(r.state not in ("submitted", "in_progress") for r in rows):
             return rows
         if time.monotonic() > deadline:
-            raise SystemExit(f"not done after {timeout} s: {sum(r.state == 'fulfilled' for r in rows)}/{count}")
+            raise SystemExit(
+                f"not done after {timeout} s: {sum(r.state == 'fulfilled' for r in rows)}/{count}"
+            )
         time.sleep(0.2)
 
 
@@ -159,7 +165,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=4, help="worker threads")
     parser.add_argument("--webhook-delay", type=float, default=0.02, help="seconds the webhook takes")
-    parser.add_argument("--rate", type=float, default=0, help="requests filed per second (0: as fast as possible)")
+    parser.add_argument(
+        "--rate", type=float, default=0, help="requests filed per second (0: as fast as possible)"
+    )
     args = parser.parse_args(argv)
 
     instance = Path(tempfile.mkdtemp(prefix="hana-bench-catalog-"))
@@ -189,8 +197,12 @@ def main(argv: list[str] | None = None) -> None:
           f"{args.workers} workers")  # fmt: skip
     print(f"  fulfilled: {len(done)}/{len(rows)}")
     print(f"  throughput: {len(done) / span:.1f} requests/s (first filing to last fulfilment: {span:.2f} s)")
-    print(f"  submit -> fulfilled: median {statistics.median(latencies):.3f} s, p95 {percentile(latencies, 0.95):.3f} s")
-    print(f"  API answer (filing): median {statistics.median(answers) * 1000:.0f} ms, p95 {percentile(answers, 0.95) * 1000:.0f} ms")
+    print(
+        f"  submit -> fulfilled: median {statistics.median(latencies):.3f} s, p95 {percentile(latencies, 0.95):.3f} s"
+    )
+    print(
+        f"  API answer (filing): median {statistics.median(answers) * 1000:.0f} ms, p95 {percentile(answers, 0.95) * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -42,10 +42,16 @@ from portal.feedback import api as feedback_api
 from portal.feedback import cli as feedback_cli
 from portal.feedback import views as feedback_views
 from portal.incidents import views as incidents_views
+from portal.knowledge import api as knowledge_api
+from portal.knowledge.views import desk as knowledge_desk
+from portal.knowledge.views import portal as knowledge_portal
 from portal.reports import api as reports_api
 from portal.reports import cli as reports_cli
 from portal.reports import views as reports_views
 from portal.rules import views as rules_views
+from portal.search import api as search_api
+from portal.search import cli as search_cli
+from portal.search import views as search_views
 from portal.sla import views as sla_views
 from portal.tickets import api as tickets_api
 from portal.tickets import customers_api
@@ -87,6 +93,11 @@ BLUEPRINTS = (
     catalog_admin.bp,
     catalog_api.bp,
     catalog_demo_card.bp,
+    knowledge_portal.bp,
+    knowledge_desk.bp,
+    knowledge_api.bp,
+    search_views.bp,
+    search_api.bp,
 )
 
 CLI_COMMANDS = (
@@ -98,6 +109,7 @@ CLI_COMMANDS = (
     email_cli.mail,
     feedback_cli.surveys,
     reports_cli.reports,
+    search_cli.search,
 )
 
 CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter)
@@ -118,6 +130,8 @@ TRANSLATION_DOMAINS = (
     "rules",
     "incidents",
     "catalog",
+    "knowledge",
+    "search",
 )
 
 _session_hooks_installed = False

@@ -9,4 +9,12 @@ threads = 16
 timeout = 60
 graceful_timeout = 10
 accesslog = "-"
-preload_app = False
+# The app (and the Korean morphological model of search, ~300 MB) is loaded once in the master and shared by
+# the forked workers instead of once per worker.
+preload_app = True
+
+
+def when_ready(server):  # runs in the master after the app is loaded, before workers fork
+    from portal.search.analyzers import preload
+
+    preload()

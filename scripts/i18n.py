@@ -27,6 +27,7 @@ KEYWORDS = {
     "lazy_ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
     "npgettext": ((1, "c"), 2, 3),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 JINJA_OPTIONS = {"extensions": "jinja2.ext.do", "trimmed": "true"}
 LOCALES = ("ko",)

@@ -83,7 +83,9 @@ def _answers(item: CatalogItem, raw: Any) -> tuple[dict[str, Any], list[Any]]:
     data, problems = formdata_from_json(item, raw)
     form = build_form(item, current_locale(), formdata=data, meta={"csrf": False})
     if not form.validate() or problems:
-        errors = [(f"fields.{name.removeprefix(PREFIX)}", e) for name, errs in form.errors.items() for e in errs]
+        errors = [
+            (f"fields.{name.removeprefix(PREFIX)}", e) for name, errs in form.errors.items() for e in errs
+        ]
         raise ValidationFailed(errors + problems)
     return form.answers(), form.uploads()
 
@@ -95,7 +97,9 @@ def _customer_for(user: Any, data: dict[str, Any]) -> Any:
             raise Forbidden("This account has no customer record.")
         return customer
     email = field(data, "customer_email", str, required=True)
-    customer, _created = customers.resolve_customer(Hints(email=email, name=field(data, "customer_name", str)))
+    customer, _created = customers.resolve_customer(
+        Hints(email=email, name=field(data, "customer_name", str))
+    )
     if customer is None:
         raise ValidationFailed([("customer_email", "is not a valid email address")])
     return customer

@@ -9,7 +9,18 @@ from portal.tickets.api_spec import NULLABLE_STR, NULLABLE_TIME, TIME, body, ok,
 
 TEXTS = {"type": "object", "properties": {"ko": {"type": "string"}, "en": {"type": "string"}}}
 STATES = ["submitted", "awaiting_approval", "in_progress", "fulfilled", "failed", "rejected", "cancelled"]
-FIELD_TYPES = ["text", "long_text", "number", "email", "phone", "date", "choice", "multi_choice", "yes_no", "file"]
+FIELD_TYPES = [
+    "text",
+    "long_text",
+    "number",
+    "email",
+    "phone",
+    "date",
+    "choice",
+    "multi_choice",
+    "yes_no",
+    "file",
+]
 
 SCHEMAS: dict[str, Any] = {
     "CatalogChoice": {
@@ -134,7 +145,9 @@ ITEM_INPUT = {
 }
 DECISION = {
     "required": False,
-    "content": {"application/json": {"schema": {"type": "object", "properties": {"comment": {"type": "string"}}}}},
+    "content": {
+        "application/json": {"schema": {"type": "object", "properties": {"comment": {"type": "string"}}}}
+    },
 }
 
 PATHS: dict[str, Any] = {
@@ -197,10 +210,13 @@ PATHS: dict[str, Any] = {
                     },
                 }
             ),
-            "responses": {**ok(ref("CatalogRequest"), "Created", "201"), "200": {
-                "description": "Already filed with this key",
-                "content": {"application/json": {"schema": ref("CatalogRequest")}},
-            }},  # fmt: skip
+            "responses": {
+                **ok(ref("CatalogRequest"), "Created", "201"),
+                "200": {
+                    "description": "Already filed with this key",
+                    "content": {"application/json": {"schema": ref("CatalogRequest")}},
+                },
+            },  # fmt: skip
         },
     },
     "/requests/{id}": {

@@ -23,7 +23,9 @@ def _pair(form: MultiDict, prefix: str) -> dict[str, str]:
     return {"ko": (form.get(f"{prefix}_ko") or "").strip(), "en": (form.get(f"{prefix}_en") or "").strip()}
 
 
-def _indices(form: MultiDict, pattern: re.Pattern[str], group: int = 1, within: str | None = None) -> list[int]:
+def _indices(
+    form: MultiDict, pattern: re.Pattern[str], group: int = 1, within: str | None = None
+) -> list[int]:
     found = set()
     for key in form:
         match = pattern.match(key)
@@ -66,7 +68,10 @@ def _field(form: MultiDict, i: int) -> dict[str, Any] | None:
     if kind in CHOICE_TYPES:
         field["choices"] = _choices(form, i)
     if form.get(p + "condition_field"):
-        field["condition"] = {"field": form.get(p + "condition_field"), "equals": form.get(p + "condition_equals")}
+        field["condition"] = {
+            "field": form.get(p + "condition_field"),
+            "equals": form.get(p + "condition_equals"),
+        }
     return field
 
 

@@ -162,7 +162,9 @@ def clean_condition(check: Checker, key: str, raw: Any, earlier: dict[str, dict]
 
 
 def _name(check: Checker, key: str, raw: dict[str, Any], label: dict[str, str], n: int, earlier: dict) -> str:
-    name = str(raw.get("name") or "").strip() or slugify(label["en"]).replace("-", "_")[:40] or f"field_{n + 1}"
+    name = (
+        str(raw.get("name") or "").strip() or slugify(label["en"]).replace("-", "_")[:40] or f"field_{n + 1}"
+    )
     if not NAME_RE.match(name):
         check.add(f"{key}.name", _l("Use lower-case letters, digits and _ (starting with a letter)."))
     if name in earlier:

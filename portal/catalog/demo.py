@@ -14,7 +14,13 @@ from portal.customers.service import customer_for_user
 
 def _f(name: str, kind: str, ko: str, en: str, **extra: Any) -> dict[str, Any]:
     help_ko, help_en = extra.pop("help", None) or ("", "")
-    return {"name": name, "type": kind, "label": {"ko": ko, "en": en}, "help": {"ko": help_ko, "en": help_en}, **extra}
+    return {
+        "name": name,
+        "type": kind,
+        "label": {"ko": ko, "en": en},
+        "help": {"ko": help_ko, "en": help_en},
+        **extra,
+    }
 
 
 def password_reset() -> dict[str, Any]:
@@ -57,13 +63,31 @@ def lost_card(group: str) -> dict[str, Any]:
         "audience": "customers",
         "position": 20,
         "fields": [
-            _f("card_last4", "text", "카드 번호 끝 4자리", "Last 4 digits of the card", required=True,
-               min_length=4, max_length=4, pattern="[0-9]{4}",
-               help=("카드 앞면 번호의 마지막 네 자리예요.", "The last four digits on the front of the card.")),
+            _f(
+                "card_last4",
+                "text",
+                "카드 번호 끝 4자리",
+                "Last 4 digits of the card",
+                required=True,
+                min_length=4,
+                max_length=4,
+                pattern="[0-9]{4}",
+                help=(
+                    "카드 앞면 번호의 마지막 네 자리예요.",
+                    "The last four digits on the front of the card.",
+                ),
+            ),
             _f("lost_on", "date", "잃어버린 날", "Date lost", required=True),
             _f("abroad", "yes_no", "해외에서 잃어버렸나요?", "Did you lose it abroad?", required=True),
-            _f("country", "text", "어느 나라에서요?", "In which country?", required=True, max_length=80,
-               condition={"field": "abroad", "equals": "yes"}),
+            _f(
+                "country",
+                "text",
+                "어느 나라에서요?",
+                "In which country?",
+                required=True,
+                max_length=80,
+                condition={"field": "abroad", "equals": "yes"},
+            ),
             _f("contact_phone", "phone", "연락받을 전화번호", "Phone number to reach you", required=True),
             _f("details", "long_text", "더 알려 주실 내용", "Anything else we should know", max_length=1000),
         ],  # fmt: skip
@@ -127,10 +151,28 @@ def change_plan(group: str) -> dict[str, Any]:
         "audience": "customers",
         "position": 40,
         "fields": [
-            _f("plan", "choice", "새 요금제", "New plan", required=True,
-               choices=[{"value": v, "label": {"ko": ko, "en": en}} for v, ko, en in plans]),
-            _f("keep_number", "yes_no", "지금 번호를 그대로 쓰시나요?", "Keep your current number?", required=True),
-            _f("reason", "long_text", "바꾸시는 이유 (선택)", "Why are you changing? (optional)", max_length=500),
+            _f(
+                "plan",
+                "choice",
+                "새 요금제",
+                "New plan",
+                required=True,
+                choices=[{"value": v, "label": {"ko": ko, "en": en}} for v, ko, en in plans],
+            ),
+            _f(
+                "keep_number",
+                "yes_no",
+                "지금 번호를 그대로 쓰시나요?",
+                "Keep your current number?",
+                required=True,
+            ),
+            _f(
+                "reason",
+                "long_text",
+                "바꾸시는 이유 (선택)",
+                "Why are you changing? (optional)",
+                max_length=500,
+            ),
         ],  # fmt: skip
         "fulfilment": {
             "kind": "approval",

@@ -69,7 +69,9 @@ def lost_card() -> Any:
             db.session.flush()
         except IntegrityError:  # the same report at the same moment: answer the first
             db.session.rollback()
-            existing = db.session.scalar(sa.select(DemoCardReport).where(DemoCardReport.idempotency_key == key))
+            existing = db.session.scalar(
+                sa.select(DemoCardReport).where(DemoCardReport.idempotency_key == key)
+            )
         else:
             existing.report_no = f"LC-{utcnow():%Y%m%d}-{existing.id:05d}"
             db.session.commit()

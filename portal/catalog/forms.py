@@ -103,7 +103,9 @@ class Range:
         if value is None:
             return
         if self.low is not None and self.high is not None and not self.low <= value <= self.high:
-            raise ValidationError(str(_l("Enter a number from %(low)s to %(high)s.", low=self.low, high=self.high)))
+            raise ValidationError(
+                str(_l("Enter a number from %(low)s to %(high)s.", low=self.low, high=self.high))
+            )
         if self.low is not None and value < self.low:
             raise ValidationError(str(_l("Enter a number of at least %(low)s.", low=self.low)))
         if self.high is not None and value > self.high:
@@ -175,7 +177,9 @@ def unbound_field(spec: dict[str, Any], locale: str) -> Any:
     if kind == "phone":
         return TelField(label, [*chain, Phone()], **common)
     if kind == "date":
-        return DateField(label, chain, invalid_value_message=str(_l("Enter a date like 2025-05-31.")), **common)
+        return DateField(
+            label, chain, invalid_value_message=str(_l("Enter a date like 2025-05-31.")), **common
+        )
     if kind == "file":
         return FileField(label, [*chain, Upload()], **common)
     if kind == "yes_no":
@@ -187,7 +191,9 @@ def unbound_field(spec: dict[str, Any], locale: str) -> Any:
             widget=ListWidget(prefix_label=False), option_widget=CheckboxInput(), **common,
         )  # fmt: skip
     if kind == "choice" and len(options) > 6:
-        return SelectField(label, chain, choices=choices([("", "—"), *options]), validate_choice=False, **common)
+        return SelectField(
+            label, chain, choices=choices([("", "—"), *options]), validate_choice=False, **common
+        )
     return RadioField(label, chain, choices=choices(options), validate_choice=False, **common)
 
 
@@ -232,7 +238,9 @@ class CatalogForm(Form):
             visible = spec["type"] == "file" and self.visible(spec["name"])
             if visible and isinstance(data, FileStorage) and data.filename:
                 content = data.stream.read()
-                found.append(InboundAttachment(files.clean_filename(data.filename), data.mimetype or "", content))
+                found.append(
+                    InboundAttachment(files.clean_filename(data.filename), data.mimetype or "", content)
+                )
         return found
 
 
@@ -252,7 +260,11 @@ def _json_value(spec: dict[str, Any], value: Any) -> Any:
     if kind == "file":
         content = value.stream.read()
         value.stream.seek(0)
-        return {"filename": files.clean_filename(value.filename), "size": len(content), "content_type": value.mimetype or ""}
+        return {
+            "filename": files.clean_filename(value.filename),
+            "size": len(content),
+            "content_type": value.mimetype or "",
+        }
     if isinstance(value, str):
         return value.strip()
     return value
@@ -264,16 +276,23 @@ def form_class(item: Any, locale: str, *, guest: bool = False) -> type[CatalogFo
     for spec in attrs["specs"]:
         attrs[PREFIX + spec["name"]] = unbound_field(spec, locale)
     if guest:
-        attrs["requester_name"] = StringField(_l("Your name"), [Needed(True, _l("Enter your name.")), Length(max=200)])
+        attrs["requester_name"] = StringField(
+            _l("Your name"), [Needed(True, _l("Enter your name.")), Length(max=200)]
+        )
         attrs["requester_email"] = EmailField(
             _l("Your email address"),
-            [Needed(True, _l("Enter your email address.")), Email(message=str(_l("Enter a valid email address.")))],
+            [
+                Needed(True, _l("Enter your email address.")),
+                Email(message=str(_l("Enter a valid email address."))),
+            ],
             description=_l("We send the result and a link to follow your request here."),
         )
     return type("ItemForm", (CatalogForm,), attrs)
 
 
-def build_form(item: Any, locale: str, *, guest: bool = False, formdata: Any = None, **kwargs: Any) -> CatalogForm:
+def build_form(
+    item: Any, locale: str, *, guest: bool = False, formdata: Any = None, **kwargs: Any
+) -> CatalogForm:
     """A bound form; `formdata` None reads the current request (Flask-WTF)."""
     cls = form_class(item, locale, guest=guest)
     return cls(formdata=formdata, **kwargs) if formdata is not None else cls(**kwargs)
@@ -316,4 +335,6 @@ def _upload_from_json(value: Any) -> FileStorage | None:
         content = base64.b64decode(str(value.get("content_base64") or ""), validate=True)
     except (binascii.Error, ValueError):
         return None
-    return FileStorage(io.BytesIO(content), filename=value["filename"], content_type=value.get("content_type"))
+    return FileStorage(
+        io.BytesIO(content), filename=value["filename"], content_type=value.get("content_type")
+    )

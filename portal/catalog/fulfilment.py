@@ -73,7 +73,9 @@ def tell_customer(req: CatalogRequest, text: str, *, status: str, actor: Any = N
     ticket = ticket_of(req)
     if ticket is None:
         return
-    if ticket.status != "closed":  # a closed conversation stays closed; the message still reaches the customer
+    if (
+        ticket.status != "closed"
+    ):  # a closed conversation stays closed; the message still reaches the customer
         tickets.update_ticket(ticket, actor if getattr(actor, "is_staff", False) else None, status=status)
     author = actor if getattr(actor, "is_staff", False) else system_actor(req.locale)
     tickets.add_reply(ticket, author, text, author_kind="agent" if author is actor else "system")
@@ -83,8 +85,14 @@ def note(req: CatalogRequest, text: str, actor: Any = None) -> None:
     """An internal note for agents on the request's ticket."""
     ticket = ticket_of(req)
     if ticket is not None:
-        author = actor if getattr(actor, "is_staff", False) else system_actor(current_app.config["BABEL_DEFAULT_LOCALE"])
-        tickets.add_reply(ticket, author, text, internal=True, author_kind="agent" if author is actor else "system")
+        author = (
+            actor
+            if getattr(actor, "is_staff", False)
+            else system_actor(current_app.config["BABEL_DEFAULT_LOCALE"])
+        )
+        tickets.add_reply(
+            ticket, author, text, internal=True, author_kind="agent" if author is actor else "system"
+        )
 
 
 def timeline(req: CatalogRequest, summary: str) -> None:
@@ -157,7 +165,9 @@ def settle(req: CatalogRequest, outcome: Outcome, attempt: int) -> None:
     fail(req, reason)
 
 
-def fulfil(req: CatalogRequest, *, result: dict[str, Any] | None = None, automatic: bool, actor: Any = None) -> None:
+def fulfil(
+    req: CatalogRequest, *, result: dict[str, Any] | None = None, automatic: bool, actor: Any = None
+) -> None:
     """Done: tell the customer (portal and mail), solve the ticket, announce it."""
     req.state = "fulfilled"
     req.result = result if result is not None else req.result

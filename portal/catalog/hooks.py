@@ -15,7 +15,9 @@ from portal.extensions import db
 def _move(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
     ids = db.session.scalars(sa.select(CatalogRequest.id).where(CatalogRequest.customer_id == other.id)).all()
     if ids:
-        db.session.execute(sa.update(CatalogRequest).where(CatalogRequest.id.in_(ids)).values(customer_id=survivor.id))
+        db.session.execute(
+            sa.update(CatalogRequest).where(CatalogRequest.id.in_(ids)).values(customer_id=survivor.id)
+        )
         customers.note_moved(merge, "catalog_requests", list(ids))
 
 

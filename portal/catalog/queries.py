@@ -70,7 +70,9 @@ def desk_requests(view: str, user: User, *, after: list[Any] | None = None, limi
     elif view == "failed":
         stmt = stmt.where(CatalogRequest.state == "failed")
     elif view == "open":
-        stmt = stmt.where(CatalogRequest.state.in_(("submitted", "awaiting_approval", "in_progress", "failed")))
+        stmt = stmt.where(
+            CatalogRequest.state.in_(("submitted", "awaiting_approval", "in_progress", "failed"))
+        )
     if after:
         at, last_id = datetime.fromisoformat(after[0]), int(after[1])
         stmt = stmt.where(

@@ -62,7 +62,9 @@ def item_json(item: Any, locale: str, *, full: bool) -> dict[str, Any]:
     }
 
 
-def request_json(req: CatalogRequest, events: list[RequestEvent] | None = None, *, staff: bool = False) -> dict:
+def request_json(
+    req: CatalogRequest, events: list[RequestEvent] | None = None, *, staff: bool = False
+) -> dict:
     """A request: the contract's fields, the answers, and its history when loaded."""
     out: dict[str, Any] = {
         "id": req.id,
@@ -81,7 +83,12 @@ def request_json(req: CatalogRequest, events: list[RequestEvent] | None = None, 
         out["attempts"] = req.attempts
     if events is not None:
         out["timeline"] = [
-            {"at": iso(e.at), "kind": e.kind, "actor": e.actor.name if e.actor else None, "data": _public(e, staff)}
+            {
+                "at": iso(e.at),
+                "kind": e.kind,
+                "actor": e.actor.name if e.actor else None,
+                "data": _public(e, staff),
+            }
             for e in events
         ]
     return out

@@ -135,7 +135,10 @@ def _open_conversation(
             group_id=item.group_id,
             tags=["catalog"],
             notify=item.fulfilment != "auto",  # an automatic answer follows within seconds
-            meta={"catalog_request": req.id, "filed_by": actor.name if getattr(actor, "is_staff", False) else None},
+            meta={
+                "catalog_request": req.id,
+                "filed_by": actor.name if getattr(actor, "is_staff", False) else None,
+            },
         ),
         actor=actor,
     )
@@ -285,6 +288,8 @@ def import_items(items: list[Any]) -> tuple[int, int]:
         try:
             save_item(existing, data)
         except ValidationFailed as failed:
-            raise ValidationFailed([(f"items.{n}.{f or ''}".rstrip("."), r) for f, r in failed.errors]) from None
+            raise ValidationFailed(
+                [(f"items.{n}.{f or ''}".rstrip("."), r) for f, r in failed.errors]
+            ) from None
         created, updated = (created, updated + 1) if existing else (created + 1, updated)
     return created, updated

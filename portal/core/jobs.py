@@ -92,5 +92,14 @@ def run_worker(app: Flask, workers: int) -> None:
     init_app(app)
     if huey.immediate:
         raise RuntimeError("JOBS_IMMEDIATE is set; the worker has nothing to consume")
-    consumer = Consumer(huey, workers=workers, worker_type="thread", periodic=True, check_worker_health=True)
+    # Idle workers poll at most every JOBS_POLL_MAX_DELAY seconds (Huey's default backs off to 10 s, too slow for
+    # "searchable within 5 s of a change").
+    consumer = Consumer(
+        huey,
+        workers=workers,
+        worker_type="thread",
+        periodic=True,
+        check_worker_health=True,
+        max_delay=float(app.config.get("JOBS_POLL_MAX_DELAY", 0.5)),
+    )
     consumer.run()

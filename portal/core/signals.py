@@ -46,6 +46,9 @@ article_draft_requested = _signals.signal(
     "article-draft-requested"
 )  # sender: the reply to promote; kwargs: title, body (Markdown), locale, tags, question (Markdown), source_url,
 # actor. A receiver creates a draft article and returns its URL (None when it declines); no receiver: no draft.
+deflection_recorded = _signals.signal(
+    "deflection-recorded"
+)  # sender: DeflectionAttempt settled as deflected (knowledge/search); kwargs: customer_id
 
 # side effects (sent by the worker after delivery)
 mail_sent = _signals.signal("mail-sent")  # sender: the outbox payload (dict) of a mail that was sent

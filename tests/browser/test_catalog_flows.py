@@ -14,9 +14,15 @@ from tests.browser.conftest import screenshot, sign_in
 def _people() -> dict[str, Any]:
     from portal.accounts import service
 
-    admin = service.create_user("admin.catalog@example.com", "이서연", password="password-123", role="admin", locale="ko")
-    agent = service.create_user("card.catalog@example.com", "박지훈", password="password-123", role="agent", locale="ko")
-    service.create_user("yuna.catalog@example.com", "최유나", password="password-123", role="customer", locale="ko")
+    admin = service.create_user(
+        "admin.catalog@example.com", "이서연", password="password-123", role="admin", locale="ko"
+    )
+    agent = service.create_user(
+        "card.catalog@example.com", "박지훈", password="password-123", role="agent", locale="ko"
+    )
+    service.create_user(
+        "yuna.catalog@example.com", "최유나", password="password-123", role="customer", locale="ko"
+    )
     group = service.save_group(None, name="카드 Card services (browser)", member_ids=[agent.id])
     return {"admin": admin.id, "group": group.name}
 
@@ -121,8 +127,12 @@ def test_when_the_card_system_is_down_the_card_group_gets_everything(new_page, s
     def data() -> None:
         from portal.accounts import service as accounts
 
-        agent = accounts.create_user("card2.catalog@example.com", "박지훈", password="password-123", role="agent", locale="ko")
-        accounts.create_user("minho.catalog@example.com", "이민호", password="password-123", role="customer", locale="ko")
+        agent = accounts.create_user(
+            "card2.catalog@example.com", "박지훈", password="password-123", role="agent", locale="ko"
+        )
+        accounts.create_user(
+            "minho.catalog@example.com", "이민호", password="password-123", role="customer", locale="ko"
+        )
         group = accounts.save_group(None, name="카드 (장애 테스트)", member_ids=[agent.id])
         service.save_item(None, {
             "slug": "lost-card-down", "names": {"ko": "카드 분실 신고 (점검 중)", "en": "Report a lost card (down)"},
@@ -134,7 +144,9 @@ def test_when_the_card_system_is_down_the_card_group_gets_everything(new_page, s
         })  # fmt: skip
 
     seed(data)
-    monkeypatch.setitem(live_app.config, "CATALOG_RETRY_BASE_SECONDS", 0)  # jobs run in-process: retry at once
+    monkeypatch.setitem(
+        live_app.config, "CATALOG_RETRY_BASE_SECONDS", 0
+    )  # jobs run in-process: retry at once
     customer = new_page(locale="ko")
     sign_in(customer, "minho.catalog@example.com")
     customer.goto("/catalog/lost-card-down")
@@ -169,7 +181,9 @@ def test_the_catalog_in_english_on_a_phone_and_the_builder_on_a_phone(new_page, 
         from portal.accounts import service as accounts
         from portal.catalog import demo, service
 
-        accounts.create_user("admin2.catalog@example.com", "Admin", password="password-123", role="admin", locale="en")
+        accounts.create_user(
+            "admin2.catalog@example.com", "Admin", password="password-123", role="admin", locale="en"
+        )
         service.save_item(None, demo.password_reset())
         service.save_item(None, demo.change_address())
 

@@ -53,8 +53,13 @@ def lost_card_definition(url: str, **fulfilment: Any) -> dict[str, Any]:
         "fulfilment": {
             "kind": "auto",
             "action": "webhook",
-            "config": {"url": url, "secret": SECRET, "timeout_seconds": 1, "max_attempts": 3,
-                       "result_fields": "report_no"},  # fmt: skip
+            "config": {
+                "url": url,
+                "secret": SECRET,
+                "timeout_seconds": 1,
+                "max_attempts": 3,
+                "result_fields": "report_no",
+            },  # fmt: skip
             "done_messages": {"ko": "정지 완료: {report_no}", "en": "Blocked: {report_no}"},
             **fulfilment,
         },

@@ -22,13 +22,17 @@ def reset_definition():
     }
 
 
-def test_a_signed_in_customer_gets_the_reset_link_of_their_own_account(client, db, customer_user, make_item, smtp):
+def test_a_signed_in_customer_gets_the_reset_link_of_their_own_account(
+    client, db, customer_user, make_item, smtp
+):
     make_item(reset_definition())
     client.login(customer_user.email)
     page = client.get("/catalog/password-reset-test").get_data(as_text=True)
     assert f'value="{customer_user.email}"' in page  # email fields start with the customer's address
     key = re.search(r'name="submission_key"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/catalog/password-reset-test", data={"submission_key": key, "f_email": "someone.else@example.com"})
+    client.post(
+        "/catalog/password-reset-test", data={"submission_key": key, "f_email": "someone.else@example.com"}
+    )
     req = db.session.scalars(sa.select(CatalogRequest)).one()
     assert req.state == "fulfilled" and req.automatic
     mails = smtp.wait_for(2)
@@ -38,7 +42,9 @@ def test_a_signed_in_customer_gets_the_reset_link_of_their_own_account(client, d
     assert client.get(link.replace("http://portal.test", "")).status_code == 200
 
 
-def test_a_visitor_asks_for_a_reset_and_learns_nothing_about_which_accounts_exist(client, db, make_user, make_item, smtp):
+def test_a_visitor_asks_for_a_reset_and_learns_nothing_about_which_accounts_exist(
+    client, db, make_user, make_item, smtp
+):
     make_item(reset_definition())
     owner = make_user("customer", email="owner@example.com")
     results = []
@@ -51,7 +57,11 @@ def test_a_visitor_asks_for_a_reset_and_learns_nothing_about_which_accounts_exis
         assert answer.status_code == 302 and "/catalog/r/" in answer.headers["Location"]
         results.append(client.get(answer.headers["Location"]).get_data(as_text=True))
     assert all("Done" in r for r in results)
-    sent = [m["To"].addresses[0].addr_spec for m in smtp.wait_for(1) if "/password/reset/" in m.get_body(("plain",)).get_content()]
+    sent = [
+        m["To"].addresses[0].addr_spec
+        for m in smtp.wait_for(1)
+        if "/password/reset/" in m.get_body(("plain",)).get_content()
+    ]
     assert sent == [owner.email]
 
 
@@ -69,7 +79,11 @@ def test_update_record_changes_address_phone_and_language(db, make_item, custome
     db.session.refresh(req)
     db.session.refresh(customer)
     assert req.state == "fulfilled" and req.result == {"updated": "address, phone, locale"}
-    assert customer.address == "서울시 중구 세종대로 110" and customer.phone == "+821055554444" and customer.locale == "en"
+    assert (
+        customer.address == "서울시 중구 세종대로 110"
+        and customer.phone == "+821055554444"
+        and customer.locale == "en"
+    )
 
 
 def test_update_record_never_changes_a_record_for_someone_who_did_not_sign_in(db, make_item, make_user):
@@ -97,8 +111,13 @@ def test_send_email_fills_in_the_answers(db, make_item, customer_user, smtp):
             "to": "customer", "subject_ko": "{item} 요청을 받았습니다", "body_ko": "{customer_name}님, {purpose} 증명서를 보내 드립니다.",
         }},
     })  # fmt: skip
-    service.submit(item, {"purpose": "bank"}, customer=customer_for_user(customer_user), actor=customer_user, locale="ko")
+    service.submit(
+        item, {"purpose": "bank"}, customer=customer_for_user(customer_user), actor=customer_user, locale="ko"
+    )
     db.session.commit()
     mails = [m for m in smtp.wait_for(1) if "증명서를 보내" in m.get_body(("plain",)).get_content()]
     assert mails[0]["Subject"] == "가입 증명서 요청을 받았습니다"
-    assert f"{customer_user.name}님, 은행 제출용 증명서를 보내 드립니다." in mails[0].get_body(("plain",)).get_content()
+    assert (
+        f"{customer_user.name}님, 은행 제출용 증명서를 보내 드립니다."
+        in mails[0].get_body(("plain",)).get_content()
+    )

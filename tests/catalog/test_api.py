@@ -45,7 +45,9 @@ def gold_definition():
 def test_items_are_listed_only_to_those_who_may_request_them(client, db, spec, make_item, make_user, webhook):
     make_item(lost_card_definition(webhook.url("/ok")))  # customers only
     make_item(gold_definition())
-    make_item({"slug": "open-to-all", "names": {"ko": "문의", "en": "Question"}, "fulfilment": {"kind": "manual"}})
+    make_item(
+        {"slug": "open-to-all", "names": {"ko": "문의", "en": "Question"}, "fulfilment": {"kind": "manual"}}
+    )
     anonymous = client.get("/api/v1/catalog/items")
     _check(spec, "/catalog/items", "get", anonymous, 200)
     assert [i["slug"] for i in anonymous.get_json()["items"]] == ["open-to-all"]
@@ -72,14 +74,18 @@ def test_admins_create_items_and_others_may_not(client, db, spec, admin, agent, 
     body = created.get_json()
     assert body["fields"][0] == {**body["fields"][0], "name": "card_last4", "type": "text", "required": True}
     assert body["fulfilment"]["config"]["url"] == webhook.url("/ok")
-    broken = client.post("/api/v1/catalog/items", headers=_headers(db, admin), json={"names": {"ko": "x"}, "fields": 3})
+    broken = client.post(
+        "/api/v1/catalog/items", headers=_headers(db, admin), json={"names": {"ko": "x"}, "fields": 3}
+    )
     _check(spec, "/catalog/items", "post", broken, 422)
     assert {"name_en", "fields", "kind"} <= set(broken.get_json()["error"]["fields"])
     again = client.put(f"/api/v1/catalog/items/{body['slug']}", headers=_headers(db, admin), json=body)
     _check(spec, "/catalog/items/{slug}", "put", again, 200)
 
 
-def test_a_request_through_the_api_is_fulfilled_once_per_idempotency_key(client, db, spec, make_item, customer_user, webhook):
+def test_a_request_through_the_api_is_fulfilled_once_per_idempotency_key(
+    client, db, spec, make_item, customer_user, webhook
+):
     make_item(lost_card_definition(webhook.url("/ok")))
     headers = {**_headers(db, customer_user), "Idempotency-Key": "abc-123"}
     body = {"fields": {"card_last4": "1234", "abroad": True, "country": "Japan"}}
@@ -110,7 +116,10 @@ def test_bad_answers_get_per_field_errors(client, db, spec, make_item, customer_
     for bad in ([1, 2], "text", None):
         response = client.post("/api/v1/catalog/items/lost-card-test/requests", headers=headers, json=bad)
         assert response.status_code in (400, 422)
-    assert client.post("/api/v1/catalog/items/nope/requests", headers=headers, json={"fields": {}}).status_code == 404
+    assert (
+        client.post("/api/v1/catalog/items/nope/requests", headers=headers, json={"fields": {}}).status_code
+        == 404
+    )
 
 
 def test_every_field_type_through_the_api(client, db, make_item, customer_user):
@@ -135,8 +144,18 @@ def test_every_field_type_through_the_api(client, db, make_item, customer_user):
         "t": "hi", "lt": "long\ntext", "n": 2.5, "e": "a@example.com", "p": "+821012345678", "d": "2025-05-31",
         "yn": False, "c": "b", "m": ["x", "z"], "f": {"filename": "사진.png", "size": 9, "content_type": "image/png"},
     }  # fmt: skip
-    bad = {"n": 11, "e": "nope", "p": "12", "d": "31/05/2025", "c": "q", "m": ["w"], "f": {"filename": "x.exe", "content_base64": "eA=="}}
-    errors = client.post("/api/v1/catalog/items/all-types/requests", headers=headers, json={"fields": bad}).get_json()
+    bad = {
+        "n": 11,
+        "e": "nope",
+        "p": "12",
+        "d": "31/05/2025",
+        "c": "q",
+        "m": ["w"],
+        "f": {"filename": "x.exe", "content_base64": "eA=="},
+    }
+    errors = client.post(
+        "/api/v1/catalog/items/all-types/requests", headers=headers, json={"fields": bad}
+    ).get_json()
     assert set(errors["error"]["fields"]) == {f"fields.{k}" for k in bad}
 
 
@@ -159,14 +178,18 @@ def test_approvers_decide_through_the_api(client, db, spec, make_item, make_user
     make_item({"slug": "needs-ok", "names": {"ko": "승인", "en": "Needs approval"}, "audience": "customers",
                "fulfilment": {"kind": "approval", "approver": {"email": approver.email}}})  # fmt: skip
     customer_headers = _headers(db, customer_user)
-    created = client.post("/api/v1/catalog/items/needs-ok/requests", headers=customer_headers, json={"fields": {}})
+    created = client.post(
+        "/api/v1/catalog/items/needs-ok/requests", headers=customer_headers, json={"fields": {}}
+    )
     rid = created.get_json()["id"]
     assert created.get_json()["state"] == "awaiting_approval"
     refused = client.post(f"/api/v1/requests/{rid}/approve", headers=customer_headers, json={})
     _check(spec, "/requests/{id}/approve", "post", refused, 403)
     other_agent = _headers(db, make_user("agent"))
     assert client.post(f"/api/v1/requests/{rid}/approve", headers=other_agent).status_code == 403
-    approved = client.post(f"/api/v1/requests/{rid}/approve", headers=_headers(db, approver), json={"comment": "ok"})
+    approved = client.post(
+        f"/api/v1/requests/{rid}/approve", headers=_headers(db, approver), json={"comment": "ok"}
+    )
     _check(spec, "/requests/{id}/approve", "post", approved, 200)
     assert approved.get_json()["state"] == "fulfilled"  # no action, no checklist: approval was the work
     twice = client.post(f"/api/v1/requests/{rid}/reject", headers=_headers(db, approver))
@@ -179,22 +202,32 @@ def test_a_customer_cancels_through_the_api(client, db, spec, make_item, make_us
     make_item({"slug": "needs-ok", "names": {"ko": "승인", "en": "Needs approval"}, "audience": "customers",
                "fulfilment": {"kind": "approval", "approver": {"email": make_user("agent").email}}})  # fmt: skip
     headers = _headers(db, customer_user)
-    rid = client.post("/api/v1/catalog/items/needs-ok/requests", headers=headers, json={"fields": {}}).get_json()["id"]
+    rid = client.post(
+        "/api/v1/catalog/items/needs-ok/requests", headers=headers, json={"fields": {}}
+    ).get_json()["id"]
     cancelled = client.post(f"/api/v1/requests/{rid}/cancel", headers=headers)
     _check(spec, "/requests/{id}/cancel", "post", cancelled, 200)
     assert cancelled.get_json()["state"] == "cancelled"
 
 
-def test_a_token_files_without_csrf_while_a_cookie_session_needs_the_header(client, db, app, make_item, customer_user, monkeypatch):
+def test_a_token_files_without_csrf_while_a_cookie_session_needs_the_header(
+    client, db, app, make_item, customer_user, monkeypatch
+):
     monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
     make_item({"slug": "plain", "names": {"ko": "문의", "en": "Question"}, "fulfilment": {"kind": "manual"}})
-    with_token = client.post("/api/v1/catalog/items/plain/requests", headers=_headers(db, customer_user), json={"fields": {}})
+    with_token = client.post(
+        "/api/v1/catalog/items/plain/requests", headers=_headers(db, customer_user), json={"fields": {}}
+    )
     assert with_token.status_code == 201
     browser = client.application.test_client()
     page = browser.get("/login").get_data(as_text=True)
     token = page.split('name="csrf-token" content="')[1].split('"')[0]
-    browser.post("/login", data={"email": customer_user.email, "password": "password-123", "csrf_token": token})
+    browser.post(
+        "/login", data={"email": customer_user.email, "password": "password-123", "csrf_token": token}
+    )
     refused = browser.post("/api/v1/catalog/items/plain/requests", json={"fields": {}})
     assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "csrf_failed"
-    accepted = browser.post("/api/v1/catalog/items/plain/requests", json={"fields": {}}, headers={"X-CSRFToken": token})
+    accepted = browser.post(
+        "/api/v1/catalog/items/plain/requests", json={"fields": {}}, headers={"X-CSRFToken": token}
+    )
     assert accepted.status_code == 201

@@ -19,10 +19,15 @@ def plan_definition(**fulfilment):
         "names": {"ko": "요금제 변경", "en": "Change my plan"},
         "audience": "customers",
         "fields": [
-            field("plan", "choice", required=True, choices=[
-                {"value": "basic", "label": {"ko": "베이직", "en": "Basic"}},
-                {"value": "unlimited", "label": {"ko": "무제한", "en": "Unlimited"}},
-            ]),
+            field(
+                "plan",
+                "choice",
+                required=True,
+                choices=[
+                    {"value": "basic", "label": {"ko": "베이직", "en": "Basic"}},
+                    {"value": "unlimited", "label": {"ko": "무제한", "en": "Unlimited"}},
+                ],
+            ),
         ],  # fmt: skip
         "fulfilment": {"kind": "approval", "checklist": ["요금제 변경 예약", "안내 문자 발송"], **fulfilment},
     }
@@ -36,7 +41,9 @@ def _submit(db, item, user, answers=None):
     return req
 
 
-def test_a_group_approves_then_the_checklist_fulfils_it(client, db, make_item, make_user, customer_user, smtp):
+def test_a_group_approves_then_the_checklist_fulfils_it(
+    client, db, make_item, make_user, customer_user, smtp
+):
     approver = make_user("agent", name="박결제")
     group = accounts.save_group(None, name="결제 Billing", member_ids=[approver.id])
     db.session.commit()
@@ -52,7 +59,9 @@ def test_a_group_approves_then_the_checklist_fulfils_it(client, db, make_item, m
     client.login(approver.email)
     page = client.get(f"/desk/catalog/requests/{req.id}").get_data(as_text=True)
     assert "Approve" in page and "Unlimited" in page
-    assert "Awaiting my approval" in client.get("/desk/catalog/requests?view=approvals").get_data(as_text=True)
+    assert "Awaiting my approval" in client.get("/desk/catalog/requests?view=approvals").get_data(
+        as_text=True
+    )
     client.post(f"/desk/catalog/requests/{req.id}/approve", data={"comment": "확인했습니다"})
     req = db.session.get(CatalogRequest, req.id)
     assert req.state == "in_progress" and req.decided_by_id == approver.id
@@ -77,7 +86,9 @@ def test_a_named_agent_rejects_and_the_customer_reads_why(client, db, make_item,
     assert "Only the item" in answer.get_data(as_text=True)
     assert db.session.get(CatalogRequest, req.id).state == "awaiting_approval"
     client.login(approver.email)
-    client.post(f"/desk/catalog/requests/{req.id}/reject", data={"comment": "약정 기간 중에는 바꿀 수 없어요"})
+    client.post(
+        f"/desk/catalog/requests/{req.id}/reject", data={"comment": "약정 기간 중에는 바꿀 수 없어요"}
+    )
     req = db.session.get(CatalogRequest, req.id)
     assert req.state == "rejected"
     public = db.session.scalars(

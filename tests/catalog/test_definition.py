@@ -100,7 +100,12 @@ def test_fulfilment_needs_what_it_uses(db):
     assert "approver" in _errors(approval)
     unknown = {"names": {"ko": "가", "en": "A"}, "fulfilment": {"kind": "auto", "action": "teleport"}}
     assert "action" in _errors(unknown)
-    tier = {"names": {"ko": "가", "en": "A"}, "audience": "tier", "tier": "platinum", "fulfilment": {"kind": "manual"}}
+    tier = {
+        "names": {"ko": "가", "en": "A"},
+        "audience": "tier",
+        "tier": "platinum",
+        "fulfilment": {"kind": "manual"},
+    }
     assert "tier" in _errors(tier)
 
 
@@ -115,7 +120,10 @@ def test_export_and_import_round_trip(client, db, admin, make_item, card_group):
     exported = client.get("/admin/catalog/export")
     assert exported.headers["Content-Disposition"].startswith("attachment")
     items = json.loads(exported.get_data(as_text=True))
-    assert items[0]["fulfilment"]["config"]["secret"] == SECRET and items[0]["fulfilment"]["group"] == card_group.name
+    assert (
+        items[0]["fulfilment"]["config"]["secret"] == SECRET
+        and items[0]["fulfilment"]["group"] == card_group.name
+    )
     items[0]["names"]["ko"] = "카드 분실 신고 (수정)"
     items.append({**items[0], "slug": "lost-card-copy"})
     upload = {"file": (io.BytesIO(json.dumps(items, ensure_ascii=False).encode()), "catalog.json")}
@@ -130,11 +138,21 @@ def test_export_and_import_round_trip(client, db, admin, make_item, card_group):
 def test_an_import_with_a_bad_item_imports_nothing(client, db, admin):
     client.login(admin.email)
     good = {"slug": "ok-item", "names": {"ko": "가", "en": "A"}, "fulfilment": {"kind": "manual"}}
-    bad = {"slug": "bad-item", "names": {"ko": "나", "en": "B"}, "fulfilment": {"kind": "auto", "action": "webhook"}}
+    bad = {
+        "slug": "bad-item",
+        "names": {"ko": "나", "en": "B"},
+        "fulfilment": {"kind": "auto", "action": "webhook"},
+    }
     upload = {"file": (io.BytesIO(json.dumps([good, bad]).encode()), "catalog.json")}
-    page = client.post("/admin/catalog/import", data=upload, content_type="multipart/form-data", follow_redirects=True)
-    assert "Nothing was imported" in page.get_data(as_text=True) and "items.1.config.url" in page.get_data(as_text=True)
+    page = client.post(
+        "/admin/catalog/import", data=upload, content_type="multipart/form-data", follow_redirects=True
+    )
+    assert "Nothing was imported" in page.get_data(as_text=True) and "items.1.config.url" in page.get_data(
+        as_text=True
+    )
     assert db.session.query(CatalogItem).count() == 0
     junk = {"file": (io.BytesIO(b"not json"), "catalog.json")}
-    page = client.post("/admin/catalog/import", data=junk, content_type="multipart/form-data", follow_redirects=True)
+    page = client.post(
+        "/admin/catalog/import", data=junk, content_type="multipart/form-data", follow_redirects=True
+    )
     assert "This file is not JSON." in page.get_data(as_text=True)

@@ -41,7 +41,9 @@ def test_an_agent_files_a_lost_card_from_the_ticket_with_answers_from_the_conver
     assert again.headers["Location"] == answer.headers["Location"]
     req = db.session.scalars(sa.select(CatalogRequest)).one()
     assert req.ticket_id == ticket.id and req.requested_by_id == agent.id and req.state == "fulfilled"
-    messages = db.session.scalars(sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)).all()
+    messages = db.session.scalars(
+        sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)
+    ).all()
     assert messages[1].direction == "internal" and "5678" in messages[1].text
     assert messages[-1].direction == "outbound" and "R-1" in messages[-1].text
     sidebar = client.get(f"/desk/tickets/{ticket.ref}").get_data(as_text=True)
@@ -95,7 +97,9 @@ def test_done_by_hand_after_a_failure(client, db, agent, customer_user, make_ite
     assert req.state == "fulfilled" and req.result == {"note": "전화로 정지 처리"}
 
 
-def test_the_requests_list_reads_a_fixed_number_of_queries(client, db, agent, customer_user, make_item, count_queries):
+def test_the_requests_list_reads_a_fixed_number_of_queries(
+    client, db, agent, customer_user, make_item, count_queries
+):
     from portal.customers.service import customer_for_user
 
     item = make_item({"slug": "manual", "names": {"ko": "수동", "en": "Manual"}, "fields": [],
@@ -113,5 +117,8 @@ def test_the_requests_list_reads_a_fixed_number_of_queries(client, db, agent, cu
         client.get("/desk/catalog/requests?view=open")
     add(10)
     with count_queries() as many:
-        assert client.get("/desk/catalog/requests?view=open").get_data(as_text=True).count("list-group-item") >= 12
+        assert (
+            client.get("/desk/catalog/requests?view=open").get_data(as_text=True).count("list-group-item")
+            >= 12
+        )
     assert many.count == few.count

@@ -21,7 +21,9 @@ def test_the_catalog_measures(db, make_item, customer_user, webhook, card_group)
     bad = make_item(lost_card_definition(webhook.url("/error"), slug="bad", group=card_group.name))
     customer = customer_for_user(customer_user)
     for item in (good, good, good, bad):
-        service.submit(item, {"card_last4": "1234", "abroad": False}, customer=customer, actor=customer_user, locale="ko")
+        service.submit(
+            item, {"card_last4": "1234", "abroad": False}, customer=customer, actor=customer_user, locale="ko"
+        )
         db.session.commit()
     assert measures.compute("requests_by_item", start, end) == {"good": 3, "bad": 1}
     assert measures.compute("auto_resolution_rate", start, end) == 0.75
@@ -29,7 +31,9 @@ def test_the_catalog_measures(db, make_item, customer_user, webhook, card_group)
     assert measures.compute("request_failure_rate", start, end, group_id=card_group.id) == 1.0
     median = measures.compute("time_to_fulfil_median_s", start, end)
     assert median is not None and 0 <= median < 30
-    assert {"auto_resolution_rate", "requests_by_item", "time_to_fulfil_median_s"} <= set(measures.available())
+    assert {"auto_resolution_rate", "requests_by_item", "time_to_fulfil_median_s"} <= set(
+        measures.available()
+    )
 
 
 def test_items_are_search_documents_with_the_right_visibility(db, make_item, webhook):

@@ -63,7 +63,9 @@ def test_the_conversation_page_shows_the_request_it_belongs_to(client, db, make_
     client.login(customer_user.email)
     page = client.get("/catalog/lost-card-test").get_data(as_text=True)
     key = re.search(r'name="submission_key"[^>]*value="([^"]+)"', page).group(1)
-    client.post("/catalog/lost-card-test", data={"submission_key": key, "f_card_last4": "1234", "f_abroad": "no"})
+    client.post(
+        "/catalog/lost-card-test", data={"submission_key": key, "f_card_last4": "1234", "f_abroad": "no"}
+    )
     req = db.session.scalars(sa.select(CatalogRequest)).one()
     conversation = client.get(f"/requests/{req.ticket.ref}").get_data(as_text=True)
     assert "Service request" in conversation and f"/catalog/requests/{req.id}" in conversation
@@ -78,7 +80,9 @@ def test_the_home_page_offers_the_catalog(client, db):
     assert "/catalog/" in client.get("/").get_data(as_text=True)
 
 
-def test_the_catalog_page_reads_a_fixed_number_of_queries(client, db, make_item, customer_user, count_queries):
+def test_the_catalog_page_reads_a_fixed_number_of_queries(
+    client, db, make_item, customer_user, count_queries
+):
     client.login(customer_user.email)
 
     def add(first: int, count: int) -> None:
@@ -116,6 +120,8 @@ def test_a_file_answer_arrives_on_the_ticket(client, db, make_item, customer_use
     req = db.session.scalars(sa.select(CatalogRequest)).one()
     assert req.answers["copy"] == {"filename": "신분증.pdf", "size": 11, "content_type": "application/pdf"}
     names = db.session.scalars(
-        sa.select(Attachment.filename).join(Message, Message.id == Attachment.message_id).where(Message.ticket_id == req.ticket_id)
+        sa.select(Attachment.filename)
+        .join(Message, Message.id == Attachment.message_id)
+        .where(Message.ticket_id == req.ticket_id)
     ).all()
     assert names == ["신분증.pdf"]

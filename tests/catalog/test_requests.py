@@ -33,7 +33,9 @@ def test_a_customer_files_the_lost_card_in_korean_and_it_is_fulfilled_by_the_web
 ):
     make_item(lost_card_definition(webhook.url("/ok")))
     client.login(customer_user.email)
-    answer = _file(client, "lost-card-test", {"f_card_last4": "1234", "f_abroad": "no", "f_details": "지갑째 분실"})
+    answer = _file(
+        client, "lost-card-test", {"f_card_last4": "1234", "f_abroad": "no", "f_details": "지갑째 분실"}
+    )
     assert answer.status_code == 302
     req = _only_request(db)
     assert req.state == "fulfilled" and req.automatic
@@ -56,7 +58,9 @@ def test_a_customer_files_the_lost_card_in_korean_and_it_is_fulfilled_by_the_web
     assert call.headers["Idempotency-Key"] == req.uid
 
 
-def test_the_condition_makes_the_country_required_only_when_lost_abroad(client, db, customer_user, make_item, webhook):
+def test_the_condition_makes_the_country_required_only_when_lost_abroad(
+    client, db, customer_user, make_item, webhook
+):
     make_item(lost_card_definition(webhook.url("/ok")))
     client.login(customer_user.email)
     answer = _file(client, "lost-card-test", {"f_card_last4": "12a4", "f_abroad": "yes"}, lang="en")
@@ -94,10 +98,14 @@ def test_a_webhook_that_is_down_hands_the_request_to_the_items_group_with_everyt
     assert ticket.group_id == card_group.id and ticket.status == "open" and "catalog-failed" in ticket.tags
     assert "HTTP 500" in ticket.flagged
     note = db.session.scalars(
-        sa.select(Message).where(Message.ticket_id == ticket.id, Message.direction == "internal").order_by(Message.id)
+        sa.select(Message)
+        .where(Message.ticket_id == ticket.id, Message.direction == "internal")
+        .order_by(Message.id)
     ).all()[-1]
     assert "HTTP 500" in note.text and "4321" in note.text and "일본" in note.text
-    kinds = db.session.scalars(sa.select(RequestEvent.kind).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)).all()
+    kinds = db.session.scalars(
+        sa.select(RequestEvent.kind).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)
+    ).all()
     assert kinds.count("attempt_failed") == 2 and kinds[-1] == "failed"
     page = client.get(f"/catalog/requests/{req.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert "담당자가 이어서 처리합니다" in page

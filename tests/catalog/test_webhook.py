@@ -29,7 +29,9 @@ def _submit(db, item, customer_user, answers=ANSWERS):
 
 
 def _events(db, req):
-    return db.session.scalars(sa.select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)).all()
+    return db.session.scalars(
+        sa.select(RequestEvent).where(RequestEvent.request_id == req.id).order_by(RequestEvent.id)
+    ).all()
 
 
 def test_success_keeps_the_mapped_result_and_signs_the_call(db, make_item, customer_user, webhook):
@@ -40,7 +42,10 @@ def test_success_keeps_the_mapped_result_and_signs_the_call(db, make_item, custo
     assert verify(SECRET, call.headers["X-Hana-Timestamp"], call.body, call.headers["X-Hana-Signature"])
     assert not verify("another-secret-of-some-length", call.headers["X-Hana-Timestamp"], call.body,
                       call.headers["X-Hana-Signature"])  # fmt: skip
-    assert call.json["request"]["item"] == "lost-card-test" and call.json["customer"]["email"] == customer_user.email
+    assert (
+        call.json["request"]["item"] == "lost-card-test"
+        and call.json["customer"]["email"] == customer_user.email
+    )
     assert call.headers["Content-Type"].startswith("application/json")
 
 
@@ -60,7 +65,9 @@ def test_nested_result_paths_are_mapped(db, make_item, customer_user, webhook):
         ("/array", "the answer is not a JSON object"),
     ],
 )
-def test_a_passing_failure_is_retried_then_handed_to_a_person(db, make_item, customer_user, webhook, path, reason):
+def test_a_passing_failure_is_retried_then_handed_to_a_person(
+    db, make_item, customer_user, webhook, path, reason
+):
     definition = lost_card_definition(webhook.url(path))
     definition["fulfilment"]["config"]["max_attempts"] = 2
     req = _submit(db, make_item(definition), customer_user)
@@ -99,7 +106,9 @@ def test_retries_wait_with_backoff_in_the_outbox(app, db, make_item, customer_us
     req = _submit(db, make_item(lost_card_definition(webhook.url("/error"))), customer_user)
     assert req.state == "in_progress" and req.attempts == 1
     retry = db.session.scalars(
-        sa.select(OutboxEvent).where(OutboxEvent.kind == fulfilment.OUTBOX_KIND, OutboxEvent.state == "pending")
+        sa.select(OutboxEvent).where(
+            OutboxEvent.kind == fulfilment.OUTBOX_KIND, OutboxEvent.state == "pending"
+        )
     ).one()
     wait = (retry.run_after - retry.created_at).total_seconds()
     assert 1.5 <= wait <= 2.5 and retry.payload == {"request_id": req.id, "attempt": 2}
@@ -124,9 +133,10 @@ def test_a_worker_restart_mid_action_sends_the_same_request_again_and_it_is_proc
     db.session.commit()
     req = db.session.get(CatalogRequest, req.id)
     assert req.state == "fulfilled" and req.attempts == 1
-    assert len(webhook.calls) == 2 and webhook.calls[0].headers["Idempotency-Key"] == webhook.calls[1].headers[
-        "Idempotency-Key"
-    ]
+    assert (
+        len(webhook.calls) == 2
+        and webhook.calls[0].headers["Idempotency-Key"] == webhook.calls[1].headers["Idempotency-Key"]
+    )
     assert len(webhook.reports) == 1 and req.result == {"report_no": "R-1"}
 
 
@@ -140,11 +150,17 @@ def test_the_demo_card_system_blocks_a_card_once_per_request(client, db, app):
     import time
 
     stamp = str(int(time.time()))
-    headers = {"X-Hana-Timestamp": stamp, "X-Hana-Signature": sign(secret, stamp, body), "Idempotency-Key": "k-1"}
+    headers = {
+        "X-Hana-Timestamp": stamp,
+        "X-Hana-Signature": sign(secret, stamp, body),
+        "Idempotency-Key": "k-1",
+    }
     first = client.post("/demo/card-system/lost-card", data=body, headers=headers)
     again = client.post("/demo/card-system/lost-card", data=body, headers=headers)
     assert first.status_code == 200 and first.get_json()["card_last4"] == "9876"
     assert again.get_json()["report_no"] == first.get_json()["report_no"]
-    forged = client.post("/demo/card-system/lost-card", data=body, headers={**headers, "X-Hana-Signature": "sha256=00"})
+    forged = client.post(
+        "/demo/card-system/lost-card", data=body, headers={**headers, "X-Hana-Signature": "sha256=00"}
+    )
     assert forged.status_code == 401
     assert client.post("/demo/card-system/unavailable").status_code == 503

@@ -244,13 +244,33 @@ def test_an_agent_turns_a_post_into_a_ticket_and_promotes_an_answer(
     ).get_data(as_text=True)
 
 
-def test_promoting_without_a_knowledge_base_says_so(client, make_post, make_reply, agent):
+def test_promoting_when_no_knowledge_base_takes_the_draft_says_so(client, make_post, make_reply, agent):
+    from portal.core import signals
+    from portal.knowledge.service import draft_from_answer
+
     reply = make_reply(make_post(), author=agent)
     client.login(agent.email)
-    page = client.post(f"/desk/community/replies/{reply.id}/promote", follow_redirects=True).get_data(
-        as_text=True
-    )
+    signals.article_draft_requested.disconnect(draft_from_answer)
+    try:
+        page = client.post(f"/desk/community/replies/{reply.id}/promote", follow_redirects=True).get_data(
+            as_text=True
+        )
+    finally:
+        signals.article_draft_requested.connect(draft_from_answer)
     assert "did not take the draft" in page
+
+
+def test_promoting_makes_a_draft_article_in_the_knowledge_base(client, db, make_post, make_reply, agent):
+    import sqlalchemy as sa
+
+    from portal.knowledge.models import Article
+
+    post = make_post(title="환불은 언제 되나요", body="카드 환불 기간이 궁금합니다")
+    reply = make_reply(post, author=agent, body="카드 환불은 영업일 기준 3~5일 걸립니다.")
+    client.login(agent.email)
+    assert client.post(f"/desk/community/replies/{reply.id}/promote").status_code == 302
+    article = db.session.scalars(sa.select(Article).where(Article.title == "환불은 언제 되나요")).one()
+    assert article.status == "draft" and "3~5일" in article.body
 
 
 def test_a_sour_post_shows_in_the_agents_queue_with_its_badge(client, make_post, agent):

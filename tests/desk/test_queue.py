@@ -58,7 +58,8 @@ def test_filters_narrow_the_queue(signed_in, db, agent, make_group, make_ticket)
         "tag=환불": {a.ref},
         f"customer={a.customer_id}": {a.ref},
         "status=new": {a.ref},
-        "q=alph": {a.ref},
+        "q=alpha": {a.ref},
+        "q=alph*": {a.ref},
         f"q=%23{b.ref}": {b.ref},
     }
     for query, refs in cases.items():

@@ -29,7 +29,9 @@ class PasswordReset:
                 "default": "",
                 "x-widget": "answer-field",
                 "x-label": _l("Field with the account's email"),
-                "x-help": _l("Optional. Without it, a visitor gets the link of the address they gave. Signed-in customers always get the link of their own account."),
+                "x-help": _l(
+                    "Optional. Without it, a visitor gets the link of the address they gave. Signed-in customers always get the link of their own account."
+                ),
             },
         },
     }

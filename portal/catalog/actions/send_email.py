@@ -84,7 +84,8 @@ class SendEmail:
             db.session,
             to,
             answer_text.render(subject, values, fields, locale)[:300],
-            answer_text.render(body, values, fields, locale) + f"\n\n--\n{current_app.config['COMPANY_NAME']}\n",
+            answer_text.render(body, values, fields, locale)
+            + f"\n\n--\n{current_app.config['COMPANY_NAME']}\n",
             to_name=customer.display_name if to == customer.email else None,
             meta={"catalog_request": req.id},
         )

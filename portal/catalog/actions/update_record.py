@@ -63,7 +63,9 @@ class UpdateRecord:
         customer = context.customer
         if context.request.requested_by_id is None:
             # Anyone can type an address into a form: only a signed-in customer (or an agent) changes a record.
-            return Outcome.fail("filed by a visitor who did not sign in: confirm who asked, then change it by hand")
+            return Outcome.fail(
+                "filed by a visitor who did not sign in: confirm who asked, then change it by hand"
+            )
         try:
             found = self.changes(context)
             if "address" in found:

@@ -80,7 +80,9 @@ def _snippet(raw: bytes) -> str:
 class Webhook:
     name = "webhook"
     label = _l("Call a webhook")
-    description = _l("Sends the answers as signed JSON to your own system and keeps its answer as the result.")
+    description = _l(
+        "Sends the answers as signed JSON to your own system and keeps its answer as the result."
+    )
     schema: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
@@ -91,8 +93,12 @@ class Webhook:
                 "maxLength": 500,
                 "pattern": r"^(https?://[^\s/?#]+|/)[^\s]*$",
                 "x-label": _l("Address (URL)"),
-                "x-help": _l("Where to send the request, e.g. https://cards.example.com/lost. A path that starts with / means this portal."),
-                "x-message": _l("Enter a full address that starts with https:// or http://, or a path that starts with /."),
+                "x-help": _l(
+                    "Where to send the request, e.g. https://cards.example.com/lost. A path that starts with / means this portal."
+                ),
+                "x-message": _l(
+                    "Enter a full address that starts with https:// or http://, or a path that starts with /."
+                ),
             },
             "secret": {
                 "type": "string",
@@ -100,7 +106,9 @@ class Webhook:
                 "maxLength": 200,
                 "x-widget": "secret",
                 "x-label": _l("Shared secret"),
-                "x-help": _l("Signs every call (HMAC-SHA256, header X-Hana-Signature). At least 16 characters; your system keeps the same."),
+                "x-help": _l(
+                    "Signs every call (HMAC-SHA256, header X-Hana-Signature). At least 16 characters; your system keeps the same."
+                ),
             },
             "timeout_seconds": {
                 "type": "number",
@@ -122,7 +130,9 @@ class Webhook:
                 "maxLength": 500,
                 "default": "",
                 "x-label": _l("Values to keep from the answer"),
-                "x-help": _l("Names in the JSON answer, separated by commas (e.g. report_no, eta_days). Empty keeps all of it."),
+                "x-help": _l(
+                    "Names in the JSON answer, separated by commas (e.g. report_no, eta_days). Empty keeps all of it."
+                ),
             },
         },
     }

@@ -51,7 +51,9 @@ def _choices_context(definition: dict[str, Any], errors: dict[str, list[str]], e
         sa.select(User).where(User.role.in_(("agent", "admin")), User.active.is_(True)).order_by(User.name)
     ).all()
     categories = db.session.execute(
-        sa.select(CatalogItem.category_ko, CatalogItem.category_en).distinct().order_by(CatalogItem.category_ko)
+        sa.select(CatalogItem.category_ko, CatalogItem.category_en)
+        .distinct()
+        .order_by(CatalogItem.category_ko)
     ).all()
     config = definition.get("config") or {}
     return {
@@ -68,7 +70,12 @@ def _choices_context(definition: dict[str, Any], errors: dict[str, list[str]], e
         "fulfilments": FULFILMENT_LABELS,
         "fulfilment_help": FULFILMENT_HELP,
         "actions": [
-            (a, builder.settings_of(a, config if a.name == definition.get("action") else {}, echo_secret=echo_secret))
+            (
+                a,
+                builder.settings_of(
+                    a, config if a.name == definition.get("action") else {}, echo_secret=echo_secret
+                ),
+            )
             for a in actions.available()
         ],
     }

@@ -63,9 +63,13 @@ def catalog_helpers() -> dict[str, Any]:
         "catalog_requests_for": lambda ticket: list(db.session.scalars(queries.for_ticket(ticket.id))),
         "catalog_items_for_staff": lambda: list(db.session.scalars(queries.active_items())),
         "catalog_can_approve": lambda req: policy.can_approve(current_user, req),
-        "catalog_guest_link": lambda req: url_for("catalog.guest_request", token=tokens.sign(LINK_PURPOSE, {"r": req.id})),
+        "catalog_guest_link": lambda req: url_for(
+            "catalog.guest_request", token=tokens.sign(LINK_PURPOSE, {"r": req.id})
+        ),
         "catalog_guest_ticket_url": lambda ticket: url_for("portal.guest_request", token=guest_token(ticket)),
-        "catalog_answer_lines": lambda item, answers, locale: answer_text.lines(item.fields or [], answers or {}, locale),
+        "catalog_answer_lines": lambda item, answers, locale: answer_text.lines(
+            item.fields or [], answers or {}, locale
+        ),
         "catalog_done_text": done_text,
         "CATALOG_STATE_LABELS": STAFF_STATE_LABELS,
         "CATALOG_CUSTOMER_STATE_LABELS": STATE_LABELS,
@@ -118,7 +122,9 @@ def item_page(slug: str) -> Any:
             db.session.commit()
             return redirect(request_link(req))
     status = 422 if request.method == "POST" else 200
-    return render_template("catalog/item.html", item=item, form=form, guest=guest, locale=current_locale()), status
+    return render_template(
+        "catalog/item.html", item=item, form=form, guest=guest, locale=current_locale()
+    ), status
 
 
 def _submit(item: CatalogItem, form: CatalogForm, guest: bool) -> CatalogRequest:

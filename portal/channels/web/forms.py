@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_wtf.file import MultipleFileField
 from wtforms import EmailField, HiddenField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
@@ -19,7 +20,7 @@ class RequestForm(Form):
         ],
     )
     text = TextAreaField(
-        _l("Description"),
+        lazy_pgettext("request form", "Description"),
         validators=[
             DataRequired(_l("Describe what happened or what you need.")),
             Length(max=50000, message=_l("This is too long.")),

@@ -1,0 +1,1 @@
+"""Knowledge base pages: the help center (portal) and the editor (desk)."""

@@ -1,0 +1,1 @@
+"""Search over every searchable kind, Korean analyzers, indexing in the worker, and deflection."""
