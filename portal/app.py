@@ -13,6 +13,11 @@ from portal.accounts import cli as accounts_cli
 from portal.accounts import views as accounts_views
 from portal.admin import views as admin_views
 from portal.channels import registry as channel_registry
+from portal.channels.chat import adapter as chat_adapter
+from portal.channels.chat import admin as chat_admin
+from portal.channels.chat import api as chat_api
+from portal.channels.chat import console as chat_console
+from portal.channels.chat import views as chat_views
 from portal.channels.web import adapter as web_adapter
 from portal.channels.web import views as web_views
 from portal.core import api as core_api
@@ -40,6 +45,10 @@ BLUEPRINTS = (
     admin_views.bp,
     tickets_api.bp,
     customers_api.bp,
+    chat_views.bp,
+    chat_api.bp,
+    chat_console.bp,
+    chat_admin.bp,
 )
 
 CLI_COMMANDS = (
@@ -50,10 +59,10 @@ CLI_COMMANDS = (
     worker_command,
 )
 
-CHANNEL_ADAPTERS = (web_adapter.adapter,)
+CHANNEL_ADAPTERS = (web_adapter.adapter, chat_adapter.adapter)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
-TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin")
+TRANSLATION_DOMAINS = ("core", "accounts", "customers", "tickets", "channels/web", "admin", "channels/chat")
 
 _session_hooks_installed = False
 
