@@ -69,3 +69,13 @@ def start_guest_chat(client):
         return body, {"X-Chat-Token": body["token"]}
 
     return start
+
+
+def csrf_headers(client) -> dict[str, str]:
+    """The X-CSRFToken header a page of this session carries (cookie sessions must send it to the API)."""
+    import re
+
+    page = client.get("/desk/chats/").get_data(as_text=True)
+    if 'name="csrf-token"' not in page:
+        page = client.get("/").get_data(as_text=True)
+    return {"X-CSRFToken": re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)}

@@ -91,7 +91,7 @@ def _refs(chats: list[Chat]) -> dict[int, int]:
     ids = [c.ticket_id for c in chats if c.ticket_id]
     if not ids:
         return {}
-    return dict(db.session.execute(sa.select(Ticket.id, Ticket.ref).where(Ticket.id.in_(ids))).tuples().all())
+    return dict(db.session.execute(sa.select(Ticket.id, Ticket.ref).where(Ticket.id.in_(ids))).all())
 
 
 def _row(chat: Chat, refs: dict[int, int], previews: dict[int, str]) -> dict[str, Any]:

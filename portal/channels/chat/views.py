@@ -116,6 +116,6 @@ def live_chat_status(ticket: Any) -> str | None:
     """"waiting" or "active" when someone is in this ticket's chat right now (one query per page)."""
     statuses = g.get("_chat_live_statuses")
     if statuses is None:
-        statuses = dict(db.session.execute(queries.live_ticket_statuses()).tuples().all())
+        statuses = dict(db.session.execute(queries.live_ticket_statuses()).all())
         g._chat_live_statuses = statuses
     return statuses.get(ticket.id)
