@@ -38,5 +38,5 @@ def console_strings() -> dict[str, str]:
         "suggested": _("The bot offered"),
         "offline": _("came in while nobody was online"),
         "select_chat": _("Accept a waiting chat or pick one of yours."),
-        "history": _("Customer"),
+        "online_count": _("Agents online now: {n}"),
     }
