@@ -43,7 +43,12 @@
     return node;
   };
   const fill = (template, values) => String(template || "").replace(/\{(\w+)\}/g, (_, k) => (k in values ? values[k] : ""));
-  const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+  // A pause before trying again that ends early when the browser says it is back online.
+  const pause = (ms) => new Promise((resolve) => {
+    const done = () => { clearTimeout(timer); window.removeEventListener("online", done); resolve(); };
+    const timer = setTimeout(done, ms);
+    window.addEventListener("online", done);
+  });
   const newId = () => {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -483,7 +488,7 @@
       pending.tries += 1;
       if (node) node.classList.add("hc-retrying");
       notice(S.retrying);
-      await sleep(Math.min(15000, 1000 * 2 ** Math.min(pending.tries, 4)));
+      await pause(Math.min(15000, 1000 * 2 ** Math.min(pending.tries, 4)));
       deliver(clientId);
     }
   }
@@ -508,7 +513,7 @@
         } catch (e) {
           if (controller.signal.aborted) return;
           notice(S.reconnecting);
-          await sleep(backoff);
+          await pause(backoff);
           backoff = Math.min(backoff * 2, 15000);
         }
       }
@@ -517,10 +522,6 @@
     }
   }
 
-  window.addEventListener("online", () => {
-    for (const clientId of outbox.keys()) deliver(clientId);
-    wake();
-  });
 
   // ------------------------------------------------------------------ start-up
   async function resume() {

@@ -28,6 +28,7 @@ bp = api_blueprint("chat_api", __name__)
 csrf.exempt(bp)
 document_chat_api()
 KEY_HEADER = "X-Chat-Token"
+PAGE = 200  # events per answer; `next` says there are more
 
 
 def _start_rate() -> str:
@@ -133,12 +134,12 @@ def list_messages(chat_id: int) -> Any:
     def check(numbers: dict[int, int]) -> list[Any]:
         if numbers.get(chat.id, 0) <= after:
             return []
-        return list(db.session.scalars(queries.events_after(chat.id, after, include_notes=include_notes)))
+        return list(db.session.scalars(queries.events_after(chat.id, after, include_notes=include_notes, limit=PAGE)))
 
     rows = wait_for([chat.id], lambda: newest([chat.id]), check, wait)
     db.session.commit()
     db.session.refresh(chat)
-    more = len(rows) >= 200
+    more = len(rows) >= PAGE
     return {
         "items": [stream.item(e) for e in rows],
         "next": rows[-1].seq if more else None,
