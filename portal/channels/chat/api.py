@@ -138,7 +138,7 @@ def list_messages(chat_id: int) -> Any:
 
     rows = wait_for([chat.id], lambda: newest([chat.id]), check, wait)
     db.session.commit()
-    db.session.refresh(chat)
+    db.session.refresh(chat, attribute_names=stream.MUTABLE)
     more = len(rows) >= PAGE
     return {
         "items": [stream.item(e) for e in rows],

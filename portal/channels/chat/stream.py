@@ -14,6 +14,9 @@ from portal.core.db import next_number, utcnow
 from portal.extensions import db
 
 _chats = Chat.__table__
+# What other requests change on a chat: re-read under the lock (not its customer, who does not change here).
+MUTABLE = ["status", "ticket_id", "assignee_id", "group_id", "last_seq", "offline", "outcome", "waiting_since",
+           "accepted_at", "ended_at", "assignee", "group"]  # fmt: skip
 
 
 def lock(chat: Chat) -> Chat:
@@ -23,7 +26,7 @@ def lock(chat: Chat) -> Chat:
     what the other committed (client ids, status, the ticket).
     """
     db.session.execute(sa.update(_chats).where(_chats.c.id == chat.id).values(last_seq=_chats.c.last_seq))
-    db.session.refresh(chat)
+    db.session.refresh(chat, attribute_names=MUTABLE)
     return chat
 
 
@@ -40,14 +43,15 @@ def append(
     message_id: int | None = None,
 ) -> ChatEvent:
     """Add the next event of the chat; waiters are woken once the transaction commits."""
+    now = utcnow()
     seq = db.session.execute(
         sa.update(_chats)
         .where(_chats.c.id == chat.id)
-        .values(last_seq=_chats.c.last_seq + 1)
+        .values(last_seq=_chats.c.last_seq + 1, last_activity_at=now)
         .returning(_chats.c.last_seq)
     ).scalar_one()
     set_committed_value(chat, "last_seq", seq)
-    now = utcnow()
+    set_committed_value(chat, "last_activity_at", now)
     event = ChatEvent(
         chat_id=chat.id,
         seq=seq,
@@ -62,7 +66,6 @@ def append(
         created_at=now,
     )
     db.session.add(event)
-    chat.last_activity_at = now
     db.session.flush()
     fanout.changed(db.session, chat.id, seq)
     return event
