@@ -52,12 +52,16 @@ def prepare(instance: Path, url: str, agents: int) -> list[dict[str, str]]:
     from portal.channels.chat import agents as chat_agents
     from portal.extensions import db
 
-    app = create_app({"PORTAL_INSTANCE": str(instance), "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 32})
+    app = create_app(
+        {"PORTAL_INSTANCE": str(instance), "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 32}
+    )
     people = []
     with app.app_context():
         upgrade()
         for n in range(agents):
-            user = accounts.create_user(f"bench-agent-{n}@example.com", f"Agent {n}", password="bench-pass-1", role="agent")
+            user = accounts.create_user(
+                f"bench-agent-{n}@example.com", f"Agent {n}", password="bench-pass-1", role="agent"
+            )
             chat_agents.set_presence(user, "online")
             people.append({"email": user.email, "token": accounts.issue_token(user)})
         db.session.commit()
@@ -67,8 +71,15 @@ def prepare(instance: Path, url: str, agents: int) -> list[dict[str, str]]:
 
 def start_server(instance: Path, url: str, port: int, redis_url: str | None) -> subprocess.Popen:
     """gunicorn with the project's configuration (workers and threads from portal/gunicorn_conf.py)."""
-    (instance / "config.py").write_text("RATELIMIT_ENABLED = False\nCHAT_RATE_PER_MINUTE = 1000\nCHAT_BURST = 1000\n")
-    env = {**os.environ, "PORTAL_INSTANCE": str(instance), "DATABASE_URL": url, "SECRET_KEY": "bench-" + "x" * 32}
+    (instance / "config.py").write_text(
+        "RATELIMIT_ENABLED = False\nCHAT_RATE_PER_MINUTE = 1000\nCHAT_BURST = 1000\n"
+    )
+    env = {
+        **os.environ,
+        "PORTAL_INSTANCE": str(instance),
+        "DATABASE_URL": url,
+        "SECRET_KEY": "bench-" + "x" * 32,
+    }
     env.pop("REDIS_URL", None)
     if redis_url:
         env["REDIS_URL"] = redis_url
@@ -103,7 +114,11 @@ class Bench:
     async def start_chat(self, n: int) -> dict[str, Any]:
         response = await self.http.post(
             "/api/v1/chats",
-            json={"text": f"bench session {n} needs a person", "customer_email": f"bench{n}@example.com", "customer_name": f"Bench {n}"},
+            json={
+                "text": f"bench session {n} needs a person",
+                "customer_email": f"bench{n}@example.com",
+                "customer_name": f"Bench {n}",
+            },
         )
         response.raise_for_status()
         body = response.json()
@@ -127,7 +142,9 @@ class Bench:
         while time.monotonic() < self.stop_at:
             try:
                 response = await self.http.get(
-                    f"/api/v1/chats/{chat['id']}/messages", params={"after": chat["seq"], "wait": 20}, headers=chat["key"]
+                    f"/api/v1/chats/{chat['id']}/messages",
+                    params={"after": chat["seq"], "wait": 20},
+                    headers=chat["key"],
                 )
                 for item in response.json()["items"]:
                     chat["seq"] = max(chat["seq"], item["seq"])
@@ -142,7 +159,9 @@ class Bench:
         while time.monotonic() < self.stop_at:
             wanted = ",".join(f"{c['id']}:{c['agent_seq']}" for c in agent["chats"])
             try:
-                response = await agent["http"].get("/desk/chats/poll", params={"v": version, "c": wanted, "wait": 20})
+                response = await agent["http"].get(
+                    "/desk/chats/poll", params={"v": version, "c": wanted, "wait": 20}
+                )
                 body = response.json()
                 version = body["v"]
                 for chat in agent["chats"]:
@@ -170,9 +189,12 @@ async def sign_in(base: str, email: str) -> httpx.AsyncClient:
     """A cookie session through the real sign-in form (the console's long-poll is a page of the workspace)."""
     client = httpx.AsyncClient(base_url=base, timeout=60)
     page = (await client.get("/login")).text
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page) or re.search(
+        r'value="([^"]+)"[^>]*name="csrf_token"', page
+    )
     response = await client.post(
-        "/login", data={"email": email, "password": "bench-pass-1", "csrf_token": token.group(1) if token else ""}
+        "/login",
+        data={"email": email, "password": "bench-pass-1", "csrf_token": token.group(1) if token else ""},
     )
     assert response.status_code == 302, response.text[:300]
     return client
@@ -182,10 +204,18 @@ async def run(base: str, people: list[dict[str, str]], args: argparse.Namespace)
     bench = Bench(base, args)
     chats = []
     for start in range(0, args.sessions, 20):
-        chats += await asyncio.gather(*(bench.start_chat(n) for n in range(start, min(args.sessions, start + 20))))
+        chats += await asyncio.gather(
+            *(bench.start_chat(n) for n in range(start, min(args.sessions, start + 20)))
+        )
     agents = []
     for person in people:
-        agents.append({"auth": {"Authorization": f"Bearer {person['token']}"}, "http": await sign_in(base, person["email"]), "chats": []})
+        agents.append(
+            {
+                "auth": {"Authorization": f"Bearer {person['token']}"},
+                "http": await sign_in(base, person["email"]),
+                "chats": [],
+            }
+        )
     for n, chat in enumerate(chats):
         agent = agents[n % len(agents)]
         agent["chats"].append(chat)
@@ -213,9 +243,13 @@ def report(bench: Bench, args: argparse.Namespace, elapsed: float) -> None:
         print("no message was delivered")
         return
     p95 = lat[min(len(lat) - 1, int(len(lat) * 0.95))]
-    print(f"sessions: {args.sessions}   agents: {-(-args.sessions // args.per_agent)}   fan-out: {'redis' if args.redis else 'database'}")
+    print(
+        f"sessions: {args.sessions}   agents: {-(-args.sessions // args.per_agent)}   fan-out: {'redis' if args.redis else 'database'}"
+    )
     print(f"messages delivered: {len(lat)} in {elapsed:.1f} s = {len(lat) / elapsed:.1f} messages/s")
-    print(f"delivery latency: median {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms")
+    print(
+        f"delivery latency: median {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
+    )
     print(f"errors: {bench.errors}, still in flight at the end: {len(bench.sent)}")
 
 
@@ -236,7 +270,10 @@ def main() -> None:
     redis_url = None
     if args.redis:
         redis_port = free_port()
-        redis = subprocess.Popen(["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""], stdout=subprocess.DEVNULL)
+        redis = subprocess.Popen(
+            ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", ""],
+            stdout=subprocess.DEVNULL,
+        )
         redis_url = f"redis://127.0.0.1:{redis_port}/0"
     port = free_port()
     server = start_server(folder, url, port, redis_url)
@@ -249,7 +286,9 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 if time.monotonic() > deadline:
-                    raise SystemExit("the server did not start; see " + str(folder / "gunicorn.log")) from None
+                    raise SystemExit(
+                        "the server did not start; see " + str(folder / "gunicorn.log")
+                    ) from None
                 time.sleep(0.2)
         asyncio.run(run(base, people, args))
     finally:

@@ -11,7 +11,13 @@ import pytest
 from portal.channels.chat import bot
 from tests.browser.conftest import screenshot, sign_in
 
-ARTICLE = {"kind": "article", "id": 3, "title": "환불은 언제 들어오나요?", "url": "/kb/3", "snippet": "중복 결제는 3영업일 안에 환불됩니다."}
+ARTICLE = {
+    "kind": "article",
+    "id": 3,
+    "title": "환불은 언제 들어오나요?",
+    "url": "/kb/3",
+    "snippet": "중복 결제는 3영업일 안에 환불됩니다.",
+}
 
 
 @pytest.fixture()
@@ -24,15 +30,18 @@ def article_suggester():
 @pytest.fixture()
 def people(seed):
     from portal.accounts import service as accounts
-    from portal.customers.service import customer_for_user
+    from portal.customers.service import Hints, customer_for_user
     from portal.tickets.inbound import Inbound
     from portal.tickets.intake import receive
-    from portal.customers.service import Hints
 
     def make():
         n = time.monotonic_ns()
-        agent = accounts.create_user(f"chat-agent-{n}@example.com", "김상담", password="password-123", role="agent")
-        customer = accounts.create_user(f"chat-cust-{n}@example.com", "최유나", password="password-123", role="customer")
+        agent = accounts.create_user(
+            f"chat-agent-{n}@example.com", "김상담", password="password-123", role="agent"
+        )
+        customer = accounts.create_user(
+            f"chat-cust-{n}@example.com", "최유나", password="password-123", role="customer"
+        )
         receive(
             Inbound(
                 channel="email",
@@ -79,7 +88,9 @@ def test_a_customer_goes_from_the_bot_to_an_agent_in_real_time(new_page, people,
     assert "환불은 언제 되나요?" in agent.locator("#chat-waiting").inner_text()
     agent.locator("#chat-waiting button.btn-success").first.click()
     agent.locator("#chat-log .from-bot").wait_for()
-    assert "환불은 언제 들어오나요?" in agent.locator("#chat-log").inner_text()  # the bot's part, with what it offered
+    assert (
+        "환불은 언제 들어오나요?" in agent.locator("#chat-log").inner_text()
+    )  # the bot's part, with what it offered
     agent.locator("#chat-customer .other-tickets").wait_for()
     assert "지난달 요금이 두 번 청구되었어요" in agent.locator("#chat-customer").inner_text()
 

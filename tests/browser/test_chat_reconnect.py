@@ -18,7 +18,9 @@ def _setup(seed):
     def make():
         db.session.execute(sa.update(User).values(presence="offline"))
         n = time.monotonic_ns()
-        agent = accounts.create_user(f"rc-agent-{n}@example.com", "박지훈", password="password-123", role="agent")
+        agent = accounts.create_user(
+            f"rc-agent-{n}@example.com", "박지훈", password="password-123", role="agent"
+        )
         return agent.email
 
     return seed(make)

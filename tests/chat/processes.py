@@ -27,7 +27,9 @@ def write_config(instance: Path, **settings: Any) -> None:
 
 
 @contextmanager
-def portal_processes(instances: list[Path], database_url: str, *, redis_url: str | None = None) -> Iterator[list[str]]:
+def portal_processes(
+    instances: list[Path], database_url: str, *, redis_url: str | None = None
+) -> Iterator[list[str]]:
     """One gunicorn (one worker, the project's worker class) per instance folder, started side by side, all
     serving the portal on one database; yields their base URLs."""
     started: list[tuple[subprocess.Popen, Any, Path, str]] = []
@@ -49,7 +51,9 @@ def portal_processes(instances: list[Path], database_url: str, *, redis_url: str
             log.close()
 
 
-def _spawn(instance: Path, database_url: str, redis_url: str | None) -> tuple[subprocess.Popen, Any, Path, str]:
+def _spawn(
+    instance: Path, database_url: str, redis_url: str | None
+) -> tuple[subprocess.Popen, Any, Path, str]:
     port = servers.free_port()
     env = {
         **os.environ,

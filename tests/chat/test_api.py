@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from portal.channels.chat.models import Chat
 from portal.tickets.models import Message, Ticket
 
 
@@ -26,7 +25,9 @@ def test_nothing_found_hands_over_to_a_person_with_the_bots_part_in_the_ticket(
     assert body["status"] == "waiting" and body["ticket"]
     ticket = db.session.scalar(sa.select(Ticket).where(Ticket.ref == int(body["ticket"])))
     assert ticket.channel == "chat" and ticket.status == "open" and ticket.assignee_id is None
-    messages = db.session.scalars(sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)).all()
+    messages = db.session.scalars(
+        sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)
+    ).all()
     assert [(m.direction, m.author_kind) for m in messages] == [("inbound", "customer"), ("outbound", "bot")]
     assert ticket.subject == "모뎀 불이 빨갛게 깜빡여요"
 
@@ -35,11 +36,15 @@ def test_messages_after_a_sequence_number_and_idempotent_client_ids(client, sugg
     body, key = start_guest_chat()
     chat_id = body["id"]
     sent = client.post(
-        f"/api/v1/chats/{chat_id}/messages", headers=key, json={"text": "감사합니다", "client_id": "c-0001-abcd"}
+        f"/api/v1/chats/{chat_id}/messages",
+        headers=key,
+        json={"text": "감사합니다", "client_id": "c-0001-abcd"},
     )
     assert sent.status_code == 201
     again = client.post(
-        f"/api/v1/chats/{chat_id}/messages", headers=key, json={"text": "감사합니다", "client_id": "c-0001-abcd"}
+        f"/api/v1/chats/{chat_id}/messages",
+        headers=key,
+        json={"text": "감사합니다", "client_id": "c-0001-abcd"},
     )
     assert again.status_code == 200 and again.get_json() == sent.get_json()
     listing = client.get(f"/api/v1/chats/{chat_id}/messages?after=2", headers=key).get_json()

@@ -7,7 +7,9 @@ from portal.tickets.models import Macro
 from tests.chat.conftest import csrf_headers
 
 
-def test_the_console_is_for_agents_with_its_own_entry_in_the_workspace(client, make_client, agent, customer_user):
+def test_the_console_is_for_agents_with_its_own_entry_in_the_workspace(
+    client, make_client, agent, customer_user
+):
     desk = make_client()
     desk.login(agent.email)
     page = desk.get("/desk/chats/")
@@ -53,7 +55,9 @@ def test_poll_lists_waiting_chats_and_new_events_in_a_fixed_number_of_queries(
         assert len(body["state"]["waiting"]) == n
         assert [i["seq"] for i in body["events"][str(first["id"])]][:2] == [1, 2]
     assert len(set(counts)) == 1, counts
-    unchanged = desk.get(f"/desk/chats/poll?v={body['v']}&c={first['id']}:{body['events'][str(first['id'])][-1]['seq']}")
+    unchanged = desk.get(
+        f"/desk/chats/poll?v={body['v']}&c={first['id']}:{body['events'][str(first['id'])][-1]['seq']}"
+    )
     assert unchanged.get_json() == {"v": body["v"], "events": {}}
 
 
@@ -73,7 +77,9 @@ def test_two_chats_at_once_and_the_customer_panel_beside_each(
     assert "지난달 요금 문의" in panel and "a1@example.com" in panel
 
 
-def test_a_chat_taken_by_someone_else_is_refused(db, make_client, online_agent, make_user, suggester, start_guest_chat):
+def test_a_chat_taken_by_someone_else_is_refused(
+    db, make_client, online_agent, make_user, suggester, start_guest_chat
+):
     body, _ = start_guest_chat(text="모뎀")
     first, second = make_client(), make_client()
     first.login(online_agent.email)
@@ -110,7 +116,9 @@ def test_live_chats_carry_a_badge_in_the_queue_in_a_fixed_number_of_queries(
     assert four.count == one.count
 
 
-def test_the_ticket_page_of_a_live_chat_points_to_the_console(db, make_client, online_agent, suggester, start_guest_chat):
+def test_the_ticket_page_of_a_live_chat_points_to_the_console(
+    db, make_client, online_agent, suggester, start_guest_chat
+):
     body, _ = start_guest_chat(text="모뎀")
     desk = make_client()
     desk.login(online_agent.email)
@@ -122,7 +130,9 @@ def test_the_ticket_page_of_a_live_chat_points_to_the_console(db, make_client, o
     assert "The customer is in a live chat" not in page
 
 
-def test_an_agent_ends_a_chat_and_solves_its_ticket(db, make_client, online_agent, suggester, start_guest_chat):
+def test_an_agent_ends_a_chat_and_solves_its_ticket(
+    db, make_client, online_agent, suggester, start_guest_chat
+):
     from portal.tickets.models import Ticket
 
     body, key = start_guest_chat(text="모뎀")

@@ -18,7 +18,9 @@ def _ticket(db, ref):
 
 
 def _messages(db, ticket):
-    return db.session.scalars(sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)).all()
+    return db.session.scalars(
+        sa.select(Message).where(Message.ticket_id == ticket.id).order_by(Message.id)
+    ).all()
 
 
 def _mails(db):
@@ -46,7 +48,10 @@ def test_a_customer_asks_for_a_person_and_talks_with_an_agent_in_real_time(
         json={"text": "안녕하세요, 김민준입니다.", "client_id": "agent-0001"},
         headers=csrf_headers(desk),
     )
-    assert sent.status_code == 201 and sent.get_json()["author"] == {"kind": "agent", "name": online_agent.name}
+    assert sent.status_code == 201 and sent.get_json()["author"] == {
+        "kind": "agent",
+        "name": online_agent.name,
+    }
     reply = client.post(f"/api/v1/chats/{chat_id}/messages", headers=key, json={"text": "네 안녕하세요"})
     assert reply.status_code == 201
 
@@ -107,7 +112,9 @@ def test_the_bot_resolves_a_chat_which_stays_in_the_customers_history(
     assert ticket.status == "solved" and "bot_resolved" in ticket.tags
     assert ended == [(body["id"], ticket.ref)]
     entry = db.session.scalar(
-        sa.select(TimelineEntry).where(TimelineEntry.customer_id == ticket.customer_id, TimelineEntry.kind == "chat")
+        sa.select(TimelineEntry).where(
+            TimelineEntry.customer_id == ticket.customer_id, TimelineEntry.kind == "chat"
+        )
     )
     assert entry.ticket_ref == str(ticket.ref) and entry.channel == "chat"
     refused = client.post(f"/api/v1/chats/{body['id']}/messages", headers=key, json={"text": "또 질문"})
@@ -176,7 +183,9 @@ def test_internal_notes_reach_agents_only(client, make_client, db, suggester, on
     desk = make_client()
     desk.login(online_agent.email)
     note = desk.post(
-        f"/api/v1/chats/{body['id']}/messages", json={"text": "VIP 고객", "internal": True}, headers=csrf_headers(desk)
+        f"/api/v1/chats/{body['id']}/messages",
+        json={"text": "VIP 고객", "internal": True},
+        headers=csrf_headers(desk),
     )
     assert note.status_code == 201 and note.get_json()["kind"] == "note"
     customer_view = client.get(f"/api/v1/chats/{body['id']}/messages", headers=key).get_json()["items"]
@@ -185,7 +194,12 @@ def test_internal_notes_reach_agents_only(client, make_client, db, suggester, on
     assert "VIP 고객" in [i["text"] for i in agent_view]
     chat = db.session.get(Chat, body["id"])
     assert chat.status == "waiting"  # a note does not take the chat
-    assert client.post(f"/api/v1/chats/{body['id']}/messages", headers=key, json={"text": "x", "internal": True}).status_code == 403
+    assert (
+        client.post(
+            f"/api/v1/chats/{body['id']}/messages", headers=key, json={"text": "x", "internal": True}
+        ).status_code
+        == 403
+    )
 
 
 def test_chats_whose_customer_left_end_and_their_ticket_stays_for_a_follow_up(

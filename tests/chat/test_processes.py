@@ -28,7 +28,9 @@ def shared_db(tmp_path, db_kind, pg_server) -> tuple[Any, str, dict[str, str]]:
     url = database_url(db_kind, pg_server, tmp_path, name)
     app = make_app(settings_for(tmp_path / "seed", url))
     with app.app_context():
-        agent = accounts.create_user("procs-agent@example.com", "김민준", password="password-123", role="agent")
+        agent = accounts.create_user(
+            "procs-agent@example.com", "김민준", password="password-123", role="agent"
+        )
         token = accounts.issue_token(agent)
         db.session.commit()
         db.engine.dispose()
@@ -37,13 +39,18 @@ def shared_db(tmp_path, db_kind, pg_server) -> tuple[Any, str, dict[str, str]]:
 
 def _long_poll(base: str, chat_id: int, after: int, headers: dict[str, str], result: dict[str, Any]) -> None:
     response = httpx.get(
-        f"{base}/api/v1/chats/{chat_id}/messages", params={"after": after, "wait": 10}, headers=headers, timeout=20
+        f"{base}/api/v1/chats/{chat_id}/messages",
+        params={"after": after, "wait": 10},
+        headers=headers,
+        timeout=20,
     )
     result["at"] = time.monotonic()
     result["items"] = response.json()["items"]
 
 
-def _deliver(receiver: str, sender: str, chat_id: int, after: int, read_as: dict, write_as: dict, text: str) -> float:
+def _deliver(
+    receiver: str, sender: str, chat_id: int, after: int, read_as: dict, write_as: dict, text: str
+) -> float:
     """Write `text` on one process while the other long-polls; returns how long it took to arrive there."""
     result: dict[str, Any] = {}
     waiting = threading.Thread(target=_long_poll, args=(receiver, chat_id, after, read_as, result))
@@ -52,7 +59,9 @@ def _deliver(receiver: str, sender: str, chat_id: int, after: int, read_as: dict
     assert "at" not in result, "the long-poll answered before anything was written"
     sent = time.monotonic()
     posted = httpx.post(
-        f"{sender}/api/v1/chats/{chat_id}/messages", headers=write_as, json={"text": text, "client_id": f"c-{time.monotonic_ns()}"}
+        f"{sender}/api/v1/chats/{chat_id}/messages",
+        headers=write_as,
+        json={"text": text, "client_id": f"c-{time.monotonic_ns()}"},
     )
     assert posted.status_code == 201, posted.text
     waiting.join(timeout=15)
@@ -62,7 +71,8 @@ def _deliver(receiver: str, sender: str, chat_id: int, after: int, read_as: dict
 
 def _exchange(a: str, b: str, agent: dict[str, str]) -> tuple[float, float]:
     started = httpx.post(
-        f"{a}/api/v1/chats", json={"text": "모뎀 불빛이 빨개요", "customer_email": "p@example.com", "customer_name": "손님"}
+        f"{a}/api/v1/chats",
+        json={"text": "모뎀 불빛이 빨개요", "customer_email": "p@example.com", "customer_name": "손님"},
     )
     assert started.status_code == 201, started.text
     chat = started.json()
@@ -88,7 +98,9 @@ def test_with_redis_the_other_process_hears_it_through_pub_sub(shared_db):
     # The database watcher only looks every 30 s here: a delivery within a second came through Redis.
     for name in ("a", "b"):
         processes.write_config(folder / name, CHAT_SAFETY_INTERVAL=30.0)
-    with processes.redis_server(folder / "redis") as redis_url:
-        with processes.portal_processes([folder / "a", folder / "b"], url, redis_url=redis_url) as (a, b):
-            to_customer, to_agent = _exchange(a, b, agent)
+    with (
+        processes.redis_server(folder / "redis") as redis_url,
+        processes.portal_processes([folder / "a", folder / "b"], url, redis_url=redis_url) as (a, b),
+    ):
+        to_customer, to_agent = _exchange(a, b, agent)
     assert to_customer < 1.0 and to_agent < 1.0, (to_customer, to_agent)

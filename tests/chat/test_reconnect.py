@@ -15,7 +15,9 @@ def test_a_client_that_was_away_gets_exactly_what_it_missed_and_its_resend_is_no
     body, key = start_guest_chat(text="모뎀이 안 돼요")
     chat_id = body["id"]
     url = f"/api/v1/chats/{chat_id}/messages"
-    held = client.get(url, headers=key).get_json()["items"][-1]["seq"]  # what the widget holds before the drop
+    held = client.get(url, headers=key).get_json()["items"][-1][
+        "seq"
+    ]  # what the widget holds before the drop
 
     desk = make_client()
     desk.login(online_agent.email)
@@ -36,9 +38,7 @@ def test_a_client_that_was_away_gets_exactly_what_it_missed_and_its_resend_is_no
     assert texts == ["첫 번째 답변", "두 번째 답변", "제 말 들리세요?"]
     assert client.get(f"{url}?after={seqs[-1]}", headers=key).get_json()["items"] == []
 
-    stored = db.session.scalars(
-        sa.select(Message.text).where(Message.text == "제 말 들리세요?")
-    ).all()
+    stored = db.session.scalars(sa.select(Message.text).where(Message.text == "제 말 들리세요?")).all()
     assert stored == ["제 말 들리세요?"]
 
 

@@ -15,7 +15,10 @@ def test_a_chat_that_is_not_yours_answers_404(client, make_client, make_user, su
     assert client.get(f"/api/v1/chats/{chat_id}").status_code == 404
     assert client.get(f"/api/v1/chats/{chat_id}", headers=other_key).status_code == 404
     assert client.get(f"/api/v1/chats/{chat_id}", headers={"X-Chat-Token": "forged"}).status_code == 404
-    assert client.post(f"/api/v1/chats/{chat_id}/messages", headers=other_key, json={"text": "hi"}).status_code == 404
+    assert (
+        client.post(f"/api/v1/chats/{chat_id}/messages", headers=other_key, json={"text": "hi"}).status_code
+        == 404
+    )
     assert client.post(f"/api/v1/chats/{chat_id}/end", headers=other_key).status_code == 404
     assert client.get("/api/v1/chats/999999", headers=key).status_code == 404
     stranger = make_client()
@@ -34,14 +37,21 @@ def test_size_and_emptiness_are_refused_with_the_contracts_errors(client, app, s
     assert client.post(url, headers=key, json={"text": 5}).status_code == 422
     assert client.post(url, headers=key, data="not json").status_code == 400
     guest = client.post("/api/v1/chats", json={"text": "hi", "customer_email": "nope", "customer_name": ""})
-    assert guest.status_code == 422 and set(guest.get_json()["error"]["fields"]) == {"customer_email", "customer_name"}
+    assert guest.status_code == 422 and set(guest.get_json()["error"]["fields"]) == {
+        "customer_email",
+        "customer_name",
+    }
 
 
 def test_a_chat_sending_too_fast_is_slowed_down(client, app, suggester, start_guest_chat, monkeypatch):
     monkeypatch.setitem(app.config, "CHAT_BURST", 3)
     body, key = start_guest_chat(text="모뎀")  # 1 customer message, handed over
     url = f"/api/v1/chats/{body['id']}/messages"
-    assert [client.post(url, headers=key, json={"text": f"m{i}"}).status_code for i in range(3)] == [201, 201, 429]
+    assert [client.post(url, headers=key, json={"text": f"m{i}"}).status_code for i in range(3)] == [
+        201,
+        201,
+        429,
+    ]
     assert client.post(url, headers=key, json={"text": "m9"}).get_json()["error"]["code"] == "rate_limited"
 
 
@@ -65,7 +75,9 @@ def test_stale_or_forged_client_ids_are_refused_cleanly(
     assert guess.status_code == 409 and "secret" not in guess.get_data(as_text=True)
 
 
-def test_text_is_kept_as_written_and_escaped_where_shown(client, make_client, db, suggester, online_agent, start_guest_chat):
+def test_text_is_kept_as_written_and_escaped_where_shown(
+    client, make_client, db, suggester, online_agent, start_guest_chat
+):
     attack = '<img src=x onerror="alert(1)">'
     body, key = start_guest_chat(text=attack)
     assert body["messages"][0]["text"] == attack
@@ -101,8 +113,11 @@ def allowed_site(db, admin):
 def test_cors_only_for_the_sites_an_admin_allowed(client, suggester, allowed_site):
     preflight = client.options(
         "/api/v1/chats",
-        headers={"Origin": allowed_site, "Access-Control-Request-Method": "POST",
-                 "Access-Control-Request-Headers": "content-type,x-chat-token"},
+        headers={
+            "Origin": allowed_site,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type,x-chat-token",
+        },
     )
     assert preflight.status_code == 200
     assert preflight.headers["Access-Control-Allow-Origin"] == allowed_site
@@ -117,11 +132,16 @@ def test_cors_only_for_the_sites_an_admin_allowed(client, suggester, allowed_sit
 
     evil = "https://evil.example.net"
     refused = client.post(
-        "/api/v1/chats", headers={"Origin": evil}, json={"text": "x", "customer_email": "a@b.co", "customer_name": "a"}
+        "/api/v1/chats",
+        headers={"Origin": evil},
+        json={"text": "x", "customer_email": "a@b.co", "customer_name": "a"},
     )
     assert refused.status_code == 403 and "Access-Control-Allow-Origin" not in refused.headers
     assert client.get("/chat/widget.json", headers={"Origin": evil}).status_code == 403
-    assert client.get("/api/v1/tickets", headers={"Origin": evil}).headers.get("Access-Control-Allow-Origin") is None
+    assert (
+        client.get("/api/v1/tickets", headers={"Origin": evil}).headers.get("Access-Control-Allow-Origin")
+        is None
+    )
 
 
 def test_the_widget_on_another_site_never_sees_the_signed_in_customer(
@@ -149,7 +169,10 @@ def test_the_admin_page_keeps_origins_and_names_what_it_could_not_read(make_clie
     assert "not a site" in text and "weekdays 9-6" in text
     good = page.post(
         "/admin/chat/",
-        data={"allowed_origins": "https://OK.example.com/\nhttp://localhost:8000", "business_hours": "mon-fri 09:00-18:00"},
+        data={
+            "allowed_origins": "https://OK.example.com/\nhttp://localhost:8000",
+            "business_hours": "mon-fri 09:00-18:00",
+        },
     )
     assert good.status_code == 302
     shown = page.get("/admin/chat/").get_data(as_text=True)

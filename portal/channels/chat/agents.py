@@ -76,7 +76,9 @@ def agent_says(
     existing = replay_or_refuse(chat, client_id, "agent", text)
     if existing is not None:
         if existing.kind != kind:
-            raise DomainError(str(_l("This client id was already used for another message.")), code="client_id_conflict")
+            raise DomainError(
+                str(_l("This client id was already used for another message.")), code="client_id_conflict"
+            )
         return existing, False
     if not chat.is_live:
         raise ChatEnded(str(_l("This chat has ended.")))
@@ -99,7 +101,13 @@ def deliver_reply(chat: Chat, message: Message) -> ChatEvent | None:
         _join(chat, author)
     message.delivery = "sent"
     return stream.append(
-        chat, "message", "agent", message.text, author=author, author_name=message.author_name, message_id=message.id
+        chat,
+        "message",
+        "agent",
+        message.text,
+        author=author,
+        author_name=message.author_name,
+        message_id=message.id,
     )
 
 

@@ -46,9 +46,15 @@ def _is_agent() -> bool:
     return policy.can_answer(current_user)
 
 
-def chat_json(chat: Chat, *, items: list[dict[str, Any]] | None = None, key: str | None = None) -> dict[str, Any]:
+def chat_json(
+    chat: Chat, *, items: list[dict[str, Any]] | None = None, key: str | None = None
+) -> dict[str, Any]:
     """A chat as the API answers it."""
-    ref = db.session.scalar(sa.select(Ticket.ref).where(Ticket.id == chat.ticket_id)) if chat.ticket_id else None
+    ref = (
+        db.session.scalar(sa.select(Ticket.ref).where(Ticket.id == chat.ticket_id))
+        if chat.ticket_id
+        else None
+    )
     position = None
     if chat.status == "waiting" and chat.waiting_since is not None:
         position = (db.session.scalar(queries.waiting_ahead(chat)) or 0) + 1
@@ -72,7 +78,9 @@ def chat_json(chat: Chat, *, items: list[dict[str, Any]] | None = None, key: str
 
 
 def _events(chat: Chat, after: int = 0) -> list[dict[str, Any]]:
-    rows = db.session.scalars(queries.events_after(chat.id, after, include_notes=_is_agent(), limit=500)).all()
+    rows = db.session.scalars(
+        queries.events_after(chat.id, after, include_notes=_is_agent(), limit=500)
+    ).all()
     return [stream.item(e) for e in rows]
 
 
@@ -126,7 +134,9 @@ def list_messages(chat_id: int) -> Any:
     after = _int_arg("after", 0, 0, 2**31)
     wait = _int_arg("wait", 0, 0, current_app.config["CHAT_WAIT_MAX"])
     if after > chat.last_seq:
-        raise ValidationFailed([("after", f"is beyond the newest event ({chat.last_seq}); read from 0 again")])
+        raise ValidationFailed(
+            [("after", f"is beyond the newest event ({chat.last_seq}); read from 0 again")]
+        )
     if not _is_agent():
         service.touch_customer(chat)
     include_notes = _is_agent()
@@ -134,7 +144,9 @@ def list_messages(chat_id: int) -> Any:
     def check(numbers: dict[int, int]) -> list[Any]:
         if numbers.get(chat.id, 0) <= after:
             return []
-        return list(db.session.scalars(queries.events_after(chat.id, after, include_notes=include_notes, limit=PAGE)))
+        return list(
+            db.session.scalars(queries.events_after(chat.id, after, include_notes=include_notes, limit=PAGE))
+        )
 
     rows = wait_for([chat.id], lambda: newest([chat.id]), check, wait)
     db.session.commit()
@@ -218,4 +230,3 @@ def leave_message(chat_id: int) -> Any:
     service.leave_message(chat, field(json_body(), "text", str, required=True))
     db.session.commit()
     return chat_json(chat)
-

@@ -55,7 +55,10 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "id": {"type": "integer"},
             "status": {"enum": ["bot", "waiting", "active", "ended"]},
-            "ticket": {**NULLABLE_STR, "description": "The ticket's ref, once a person is involved or it ended"},
+            "ticket": {
+                **NULLABLE_STR,
+                "description": "The ticket's ref, once a person is involved or it ended",
+            },
             "agent": {"type": ["object", "null"], "properties": {"name": {"type": "string"}}},
             "position": {"type": ["integer", "null"], "description": "Place in line while waiting"},
             "offline": {"type": "boolean", "description": "Handed over while nobody could answer"},
@@ -105,7 +108,11 @@ PATHS: dict[str, Any] = {
     },
     "/chats/{chat_id}": {
         "parameters": _CHAT,
-        "get": {"summary": "A chat with all its events", "operationId": "getChat", "responses": ok(ref("Chat"))},
+        "get": {
+            "summary": "A chat with all its events",
+            "operationId": "getChat",
+            "responses": ok(ref("Chat")),
+        },
     },
     "/chats/{chat_id}/messages": {
         "parameters": _CHAT,
@@ -114,7 +121,11 @@ PATHS: dict[str, Any] = {
             "operationId": "listChatMessages",
             "parameters": [
                 query("after", "The last seq the client holds (default 0)", {"type": "integer"}),
-                query("wait", "Seconds to wait for the next event when there is none (0-25)", {"type": "integer"}),
+                query(
+                    "wait",
+                    "Seconds to wait for the next event when there is none (0-25)",
+                    {"type": "integer"},
+                ),
             ],
             "responses": ok(ref("ChatItems")),
         },
@@ -128,11 +139,17 @@ PATHS: dict[str, Any] = {
                     "properties": {
                         "text": {"type": "string", "maxLength": 2000},
                         "client_id": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{8,64}$"},
-                        "internal": {"type": "boolean", "description": "Agents: a note the customer never sees"},
+                        "internal": {
+                            "type": "boolean",
+                            "description": "Agents: a note the customer never sees",
+                        },
                     },
                 }
             ),
-            "responses": {**chat_ok(ref("ChatItem"), "Created", "201"), **ok(ref("ChatItem"), "Already sent")},
+            "responses": {
+                **chat_ok(ref("ChatItem"), "Created", "201"),
+                **ok(ref("ChatItem"), "Already sent"),
+            },
         },
     },
     "/chats/{chat_id}/handoff": {
@@ -167,7 +184,9 @@ PATHS: dict[str, Any] = {
         "post": {
             "summary": "Nobody can answer now: leave a message, answered by email",
             "operationId": "leaveChatMessage",
-            "requestBody": body({"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}),
+            "requestBody": body(
+                {"type": "object", "required": ["text"], "properties": {"text": {"type": "string"}}}
+            ),
             "responses": chat_ok(ref("Chat")),
         },
     },

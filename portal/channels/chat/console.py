@@ -115,7 +115,7 @@ def state(user: User) -> dict[str, Any]:
     waiting = db.session.scalars(queries.waiting()).all()
     mine = db.session.scalars(queries.assigned_to(user.id)).all()
     my_groups = {g.id for g in user.groups}
-    waiting = sorted(waiting, key=lambda c: (c.group_id not in my_groups if c.group_id else False))
+    waiting = sorted(waiting, key=lambda c: c.group_id not in my_groups if c.group_id else False)
     chats = [*waiting, *mine]
     refs, previews = _refs(chats), _previews([c.id for c in chats])
     online = db.session.scalar(

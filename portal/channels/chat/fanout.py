@@ -170,7 +170,9 @@ class Hub:
 
         while True:
             try:
-                client = redis.Redis.from_url(self.redis_url, socket_connect_timeout=2, health_check_interval=30)
+                client = redis.Redis.from_url(
+                    self.redis_url, socket_connect_timeout=2, health_check_interval=30
+                )
                 pubsub = client.pubsub(ignore_subscribe_messages=True)
                 pubsub.subscribe(CHANNEL)
                 for message in pubsub.listen():

@@ -47,7 +47,9 @@ def parse(spec: str) -> Hours:
     return result
 
 
-def is_open(spec: str, zone: str, now: datetime, *, closed_on_holidays: bool = False, country: str = "KR") -> bool:
+def is_open(
+    spec: str, zone: str, now: datetime, *, closed_on_holidays: bool = False, country: str = "KR"
+) -> bool:
     """Whether `now` falls inside the hours (an empty spec is always open)."""
     if not (spec or "").strip():
         return True

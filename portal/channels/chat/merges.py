@@ -23,7 +23,9 @@ def _restore(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
     ids = customers.moved_ids(merge, "chats")
     if ids:
         db.session.execute(
-            sa.update(Chat).where(Chat.id.in_(ids), Chat.customer_id == survivor.id).values(customer_id=other.id)
+            sa.update(Chat)
+            .where(Chat.id.in_(ids), Chat.customer_id == survivor.id)
+            .values(customer_id=other.id)
         )
 
 

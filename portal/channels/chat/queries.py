@@ -26,12 +26,7 @@ def by_client_id(chat_id: int, client_id: str) -> sa.Select:
 
 def waiting() -> sa.Select:
     """Chats waiting for a person, longest waiting first."""
-    return (
-        sa.select(Chat)
-        .where(Chat.status == "waiting")
-        .order_by(Chat.waiting_since, Chat.id)
-        .limit(100)
-    )
+    return sa.select(Chat).where(Chat.status == "waiting").order_by(Chat.waiting_since, Chat.id).limit(100)
 
 
 def assigned_to(user_id: int) -> sa.Select:

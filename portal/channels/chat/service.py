@@ -55,7 +55,9 @@ def check_client_id(client_id: Any) -> str | None:
     if client_id is None:
         return None
     if not isinstance(client_id, str) or not CLIENT_ID.match(client_id):
-        raise ValidationFailed([("client_id", _l("The client id must be 8 to 64 letters, digits or - _ . :"))])
+        raise ValidationFailed(
+            [("client_id", _l("The client id must be 8 to 64 letters, digits or - _ . :"))]
+        )
     return client_id
 
 
@@ -167,7 +169,9 @@ def customer_says(chat: Chat, text: Any, client_id: Any = None) -> tuple[ChatEve
 
 def bot_says(chat: Chat, text: str, data: dict[str, Any] | None = None) -> ChatEvent:
     """The bot's words in the chat (and in the ticket, once there is one)."""
-    event = stream.append(chat, "bot", "bot", text, author_name=current_app.config["CHAT_BOT_NAME"], data=data)
+    event = stream.append(
+        chat, "bot", "bot", text, author_name=current_app.config["CHAT_BOT_NAME"], data=data
+    )
     if chat.ticket_id is not None:
         transcript.mirror_reply(transcript.ensure_ticket(chat), event)
     return event

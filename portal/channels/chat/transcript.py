@@ -100,7 +100,9 @@ def mirror_customer(chat: Chat, event: ChatEvent, ticket: Ticket | None) -> Tick
     return result.ticket
 
 
-def mirror_reply(ticket: Ticket, event: ChatEvent, *, actor: object = None, internal: bool = False) -> Message:
+def mirror_reply(
+    ticket: Ticket, event: ChatEvent, *, actor: object = None, internal: bool = False
+) -> Message:
     """An agent's message, note or the bot's answer into the ticket (written by the chat, delivered already)."""
     with posting():
         message = tickets.add_reply(

@@ -113,7 +113,7 @@ def widget_config() -> Any:
 
 @bp.app_template_global("live_chat_status")
 def live_chat_status(ticket: Any) -> str | None:
-    """"waiting" or "active" when someone is in this ticket's chat right now (one query per page)."""
+    """ "waiting" or "active" when someone is in this ticket's chat right now (one query per page)."""
     statuses = g.get("_chat_live_statuses")
     if statuses is None:
         statuses = dict(db.session.execute(queries.live_ticket_statuses()).all())
