@@ -84,9 +84,10 @@ def test_a_customer_goes_from_the_bot_to_an_agent_in_real_time(new_page, people,
     screenshot(customer, "chat-widget-bot-desktop")
 
     panel.get_by_role("button", name="아니요, 상담사와 이야기할게요").click()
-    agent.locator("#chat-waiting [data-chat-id]").first.wait_for()
-    assert "환불은 언제 되나요?" in agent.locator("#chat-waiting").inner_text()
-    agent.locator("#chat-waiting button.btn-success").first.click()
+    waiting = agent.locator("#chat-waiting li", has_text="환불은 언제 되나요?")
+    waiting.wait_for()
+    assert "최유나" in waiting.inner_text()
+    waiting.locator("button.btn-success").click()
     agent.locator("#chat-log .from-bot").wait_for()
     assert (
         "환불은 언제 들어오나요?" in agent.locator("#chat-log").inner_text()

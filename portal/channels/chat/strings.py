@@ -58,5 +58,4 @@ def widget_strings(name: str | None) -> dict[str, str]:
         "transferred_group": _("Transferring you to {group}…"),
         "waiting_event": _("Connecting you with a person…"),
         "ended_event": _("The chat has ended."),
-        "open_link": _("Open"),
     }
