@@ -78,7 +78,10 @@ def _exchange(a: str, b: str, agent: dict[str, str]) -> tuple[float, float]:
     chat = started.json()
     assert chat["status"] == "waiting"  # nothing found: in line for a person
     key = {"X-Chat-Token": chat["token"]}
-    to_customer = _deliver(a, b, chat["id"], chat["last_seq"], key, agent, "안녕하세요, 김민준입니다")
+    # The agent's first words take the chat (and warm both processes up): delivered, not timed.
+    assert _deliver(a, b, chat["id"], chat["last_seq"], key, agent, "안녕하세요, 김민준입니다") < 5
+    last = httpx.get(f"{a}/api/v1/chats/{chat['id']}/messages", headers=key).json()["items"][-1]["seq"]
+    to_customer = _deliver(a, b, chat["id"], last, key, agent, "모뎀 모델명을 알려주세요")
     last = httpx.get(f"{b}/api/v1/chats/{chat['id']}/messages", headers=agent).json()["items"][-1]["seq"]
     to_agent = _deliver(b, a, chat["id"], last, agent, key, "네, 모뎀이 안 켜져요")
     return to_customer, to_agent

@@ -76,18 +76,47 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _cache: dict[str, Any] = {"at": 0.0, "docs": []}
 CACHE_SECONDS = 60
 SCAN_LIMIT = 2000
+MIN_SHARE = 0.3  # how much of the customer's words a document must share to be offered
+
+
+STOPWORDS = frozenset(
+    "싶어요 있나요 하나요 되나요 어떻게 언제 왜 해요 주세요 있어요 없어요 알려주세요 궁금해요 문의 "
+    "the a an is are to my i how what when why do does can could of for in on it me please".split()
+)
+
+
+def _bigrams(word: str) -> set[str]:
+    hangul = "".join(ch for ch in word if _HANGUL.match(ch))
+    return {hangul[i : i + 2] for i in range(len(hangul) - 1)}
+
+
+def words(text: str) -> list[str]:
+    """The customer's words, case-folded, without the ones every question has."""
+    folded = unicodedata.normalize("NFKC", text or "").casefold()
+    return [w for w in _WORD.findall(folded) if (len(w) > 1 or _HANGUL.match(w)) and w not in STOPWORDS]
 
 
 def terms(text: str) -> set[str]:
     """Words (case-folded) plus Hangul bigrams, so that "환불" meets "환불받고"."""
-    folded = unicodedata.normalize("NFKC", text or "").casefold()
     found: set[str] = set()
-    for word in _WORD.findall(folded):
-        if len(word) > 1 or _HANGUL.match(word):
-            found.add(word)
-        hangul = "".join(ch for ch in word if _HANGUL.match(ch))
-        found.update(hangul[i : i + 2] for i in range(len(hangul) - 1))
+    for word in words(text):
+        found.add(word)
+        found |= _bigrams(word)
     return found
+
+
+def score(query: list[str], doc_terms: set[str]) -> float:
+    """How much of each query word the document has (the word itself, or its share of Hangul bigrams), averaged."""
+    if not query:
+        return 0.0
+    total = 0.0
+    for word in query:
+        if word in doc_terms:
+            total += 1
+            continue
+        grams = _bigrams(word)
+        total += len(grams & doc_terms) / len(grams) if grams else 0
+    return total / len(query)
 
 
 def _public_documents() -> list[tuple[set[str], dict[str, Any]]]:
@@ -113,18 +142,17 @@ def _public_documents() -> list[tuple[set[str], dict[str, Any]]]:
 
 
 def simple_lookup(text: str, locale: str, customer: Customer | None) -> list[dict[str, Any]]:
-    """Until real search is wired: shared terms with public documents and the customer's own open tickets."""
-    wanted = terms(text)
-    if not wanted:
+    """Until real search is wired: public documents and the customer's own open tickets sharing their words."""
+    query = words(text)
+    if not query:
         return []
-    scored = [(len(wanted & doc_terms), item) for doc_terms, item in _public_documents()]
-    scored += [(score, item) for score, item in _own_tickets(wanted, customer)]
-    threshold = 2 if len(wanted) > 2 else 1
-    best = sorted((s for s in scored if s[0] >= threshold), key=lambda s: -s[0])
+    scored = [(score(query, doc_terms), item) for doc_terms, item in _public_documents()]
+    scored += [(score(query, terms(title)), item) for title, item in _own_tickets(customer)]
+    best = sorted((s for s in scored if s[0] >= MIN_SHARE), key=lambda s: -s[0])
     return [item for _score, item in best[:MAX_SUGGESTIONS]]
 
 
-def _own_tickets(wanted: set[str], customer: Customer | None) -> list[tuple[int, dict[str, Any]]]:
+def _own_tickets(customer: Customer | None) -> list[tuple[str, dict[str, Any]]]:
     if customer is None or not customer.user_id:
         return []  # a guest's open requests are not shown: their address is not verified
     from portal.tickets.models import OPEN_STATUSES, Ticket
@@ -136,9 +164,6 @@ def _own_tickets(wanted: set[str], customer: Customer | None) -> list[tuple[int,
         .limit(20)
     ).all()
     return [
-        (
-            len(wanted & terms(subject)),
-            {"kind": "ticket", "id": ticket_id, "title": f"#{ref} {subject}", "url": f"/requests/{ref}"},
-        )
+        (subject, {"kind": "ticket", "id": ticket_id, "title": f"#{ref} {subject}", "url": f"/requests/{ref}"})
         for ticket_id, ref, subject in rows
     ]
