@@ -99,6 +99,7 @@ class Bench:
         self.sent: dict[str, float] = {}
         self.latencies: list[float] = []
         self.errors = 0
+        self.post_times: list[float] = []
         self.stop_at = 0.0
         self.measuring = False
         limits = httpx.Limits(max_connections=2000, max_keepalive_connections=2000)
@@ -133,6 +134,8 @@ class Bench:
                 headers=headers,
                 json={"text": f"{who} says hello [bench:{tag}]", "client_id": f"b-{tag}"},
             )
+            if self.measuring:
+                self.post_times.append(time.monotonic() - self.sent.get(tag, time.monotonic()))
             if response.status_code != 201:
                 self.errors += 1
         except httpx.HTTPError:
@@ -217,10 +220,11 @@ async def run(base: str, people: list[dict[str, str]], args: argparse.Namespace)
             }
         )
     for n, chat in enumerate(chats):
-        agent = agents[n % len(agents)]
-        agent["chats"].append(chat)
-        await bench.send(chat, agent["auth"], "agent")  # the agent's first words take the chat
+        agents[n % len(agents)]["chats"].append(chat)
         chat["agent_seq"] = 0
+    for start in range(0, len(chats), 20):  # the agents' first words take the chats
+        batch = list(enumerate(chats))[start : start + 20]
+        await asyncio.gather(*(bench.send(c, agents[n % len(agents)]["auth"], "agent") for n, c in batch))
     bench.sent.clear()
     bench.stop_at = time.monotonic() + args.warmup + args.duration
     tasks = [asyncio.create_task(bench.customer_poll(c)) for c in chats]
@@ -249,6 +253,11 @@ def report(bench: Bench, args: argparse.Namespace, elapsed: float) -> None:
     print(f"messages delivered: {len(lat)} in {elapsed:.1f} s = {len(lat) / elapsed:.1f} messages/s")
     print(
         f"delivery latency: median {statistics.median(lat) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms, max {lat[-1] * 1000:.0f} ms"
+    )
+    posts = sorted(bench.post_times) or [0.0]
+    print(
+        f"sending (POST until stored and answered): median {statistics.median(posts) * 1000:.0f} ms, "
+        f"p95 {posts[int(len(posts) * 0.95)] * 1000:.0f} ms"
     )
     print(f"errors: {bench.errors}, still in flight at the end: {len(bench.sent)}")
 

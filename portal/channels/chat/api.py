@@ -55,6 +55,9 @@ def chat_json(
         if chat.ticket_id
         else None
     )
+    agent = None
+    if chat.status == "active" and chat.assignee_id:
+        agent = {"name": db.session.scalar(queries.agent_name(chat.assignee_id))}
     position = None
     if chat.status == "waiting" and chat.waiting_since is not None:
         position = (db.session.scalar(queries.waiting_ahead(chat)) or 0) + 1
@@ -62,7 +65,7 @@ def chat_json(
         "id": chat.id,
         "status": chat.status,
         "ticket": str(ref) if ref is not None else None,
-        "agent": {"name": chat.assignee.name} if chat.assignee and chat.status == "active" else None,
+        "agent": agent,
         "position": position,
         "offline": chat.offline,
         "outcome": chat.outcome,

@@ -80,8 +80,45 @@ MIN_SHARE = 0.3  # how much of the customer's words a document must share to be 
 
 
 STOPWORDS = frozenset(
-    "싶어요 있나요 하나요 되나요 어떻게 언제 왜 해요 주세요 있어요 없어요 알려주세요 궁금해요 문의 "
-    "the a an is are to my i how what when why do does can could of for in on it me please".split()
+    [
+        "싶어요",
+        "있나요",
+        "하나요",
+        "되나요",
+        "어떻게",
+        "언제",
+        "왜",
+        "해요",
+        "주세요",
+        "있어요",
+        "없어요",
+        "알려주세요",
+        "궁금해요",
+        "문의",
+        "the",
+        "a",
+        "an",
+        "is",
+        "are",
+        "to",
+        "my",
+        "i",
+        "how",
+        "what",
+        "when",
+        "why",
+        "do",
+        "does",
+        "can",
+        "could",
+        "of",
+        "for",
+        "in",
+        "on",
+        "it",
+        "me",
+        "please",
+    ]
 )
 
 
@@ -164,6 +201,9 @@ def _own_tickets(customer: Customer | None) -> list[tuple[str, dict[str, Any]]]:
         .limit(20)
     ).all()
     return [
-        (subject, {"kind": "ticket", "id": ticket_id, "title": f"#{ref} {subject}", "url": f"/requests/{ref}"})
+        (
+            subject,
+            {"kind": "ticket", "id": ticket_id, "title": f"#{ref} {subject}", "url": f"/requests/{ref}"},
+        )
         for ticket_id, ref, subject in rows
     ]

@@ -57,9 +57,10 @@ class Chat(Model):
     last_activity_at: Mapped[datetime] = mapped_column(default=utcnow)
     customer_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    customer: Mapped[Customer] = relationship(lazy="joined", innerjoin=True)
-    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id], lazy="joined")
-    group: Mapped[Group | None] = relationship(lazy="joined")
+    # Loaded when asked for (lists join them explicitly): a long-poll touches none of them.
+    customer: Mapped[Customer] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    group: Mapped[Group | None] = relationship()
 
     @property
     def is_live(self) -> bool:

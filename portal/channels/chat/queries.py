@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from portal.accounts.models import User
 from portal.channels.chat.models import LIVE_STATUSES, Chat, ChatEvent
@@ -25,14 +26,21 @@ def by_client_id(chat_id: int, client_id: str) -> sa.Select:
 
 
 def waiting() -> sa.Select:
-    """Chats waiting for a person, longest waiting first."""
-    return sa.select(Chat).where(Chat.status == "waiting").order_by(Chat.waiting_since, Chat.id).limit(100)
+    """Chats waiting for a person, longest waiting first (with their customer and group)."""
+    return (
+        sa.select(Chat)
+        .options(joinedload(Chat.customer), joinedload(Chat.group))
+        .where(Chat.status == "waiting")
+        .order_by(Chat.waiting_since, Chat.id)
+        .limit(100)
+    )
 
 
 def assigned_to(user_id: int) -> sa.Select:
-    """The chats an agent is in right now."""
+    """The chats an agent is in right now (with their customer and group)."""
     return (
         sa.select(Chat)
+        .options(joinedload(Chat.customer), joinedload(Chat.group))
         .where(Chat.assignee_id == user_id, Chat.status == "active")
         .order_by(Chat.accepted_at, Chat.id)
     )
@@ -97,3 +105,8 @@ def online_agents(timeout_seconds: int, now: datetime | None = None) -> sa.Selec
 def stale(status: str, column: sa.orm.InstrumentedAttribute, before: datetime) -> sa.Select:
     """Chats in `status` whose `column` is older than `before` (for ending idle chats)."""
     return sa.select(Chat).where(Chat.status == status, column < before).order_by(Chat.id).limit(200)
+
+
+def agent_name(user_id: int) -> sa.Select:
+    """An agent's name alone (what the customer sees)."""
+    return sa.select(User.name).where(User.id == user_id)

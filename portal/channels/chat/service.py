@@ -161,7 +161,7 @@ def customer_says(chat: Chat, text: Any, client_id: Any = None) -> tuple[ChatEve
     _check_rate(chat)
     event = stream.append(chat, "message", "customer", text, author_name=chat.name, client_id=client_id)
     if chat.ticket_id is not None:
-        transcript.mirror_customer(chat, event, transcript.ensure_ticket(chat))
+        transcript.mirror_customer(chat, event, transcript.ticket_ref(chat))
     if chat.status == "bot":
         _bot_turn(chat, text)
     return event, True
@@ -305,7 +305,8 @@ def _record(chat: Chat, ticket: Any) -> None:
         .select_from(ChatEvent)
         .where(ChatEvent.chat_id == chat.id, ChatEvent.kind.in_(("message", "bot")))
     )
-    who = chat.assignee.name if chat.assignee else current_app.config["CHAT_BOT_NAME"]
+    agent = db.session.scalar(queries.agent_name(chat.assignee_id)) if chat.assignee_id else None
+    who = agent or current_app.config["CHAT_BOT_NAME"]
     with force_locale(chat.locale):
         summary = _("Chat with %(who)s, %(n)d messages", who=who, n=messages or 0)
     customers.record(

@@ -16,7 +16,7 @@ from portal.extensions import db
 _chats = Chat.__table__
 # What other requests change on a chat: re-read under the lock (not its customer, who does not change here).
 MUTABLE = ["status", "ticket_id", "assignee_id", "group_id", "last_seq", "offline", "outcome", "waiting_since",
-           "accepted_at", "ended_at", "assignee", "group"]  # fmt: skip
+           "accepted_at", "ended_at"]  # fmt: skip
 
 
 def lock(chat: Chat) -> Chat:

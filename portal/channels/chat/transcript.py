@@ -54,18 +54,18 @@ def subject_for(text: str) -> str:
     return " ".join(first.split())[:SUBJECT_CHARS] or "Chat"
 
 
-def _inbound(chat: Chat, event: ChatEvent, ticket: Ticket | None) -> Inbound:
+def _inbound(chat: Chat, event: ChatEvent, ref: int | None) -> Inbound:
     context = {k: v for k, v in (("page", chat.page_url), ("referrer", chat.origin)) if v}
     return Inbound(
         channel="chat",
         sender=hints(chat),
         text=event.text,
-        subject=subject_for(event.text) if ticket is None else "",
+        subject=subject_for(event.text) if ref is None else "",
         external_id=f"chat:{chat.id}:{event.seq}",
-        ticket_ref=ticket.ref if ticket is not None else None,
+        ticket_ref=ref,
         received_at=event.created_at,
         group_id=chat.group_id,
-        context=context if ticket is None else {},
+        context=context if ref is None else {},
         meta={"chat_id": chat.id, "seq": event.seq},
         notify=False,  # the customer is in the chat; nothing to acknowledge by mail
     )
@@ -85,7 +85,7 @@ def ensure_ticket(chat: Chat) -> Ticket:
     ticket: Ticket | None = None
     for event in events:
         if event.author_kind == "customer":
-            ticket = mirror_customer(chat, event, ticket)
+            ticket = mirror_customer(chat, event, ticket.ref if ticket is not None else None)
         elif ticket is not None:
             mirror_reply(ticket, event)
     assert ticket is not None, "a chat starts with the customer's words"
@@ -93,9 +93,9 @@ def ensure_ticket(chat: Chat) -> Ticket:
     return ticket
 
 
-def mirror_customer(chat: Chat, event: ChatEvent, ticket: Ticket | None) -> Ticket:
-    """The customer's message into the ticket, through the one door (which opens the ticket if needed)."""
-    result = receive(_inbound(chat, event, ticket))
+def mirror_customer(chat: Chat, event: ChatEvent, ref: int | None) -> Ticket:
+    """The customer's message into the ticket `ref`, through the one door (which opens a ticket when ref is None)."""
+    result = receive(_inbound(chat, event, ref))
     event.message_id = result.message.id
     return result.ticket
 
@@ -128,3 +128,8 @@ def text_for_ticket(event: ChatEvent) -> str:
     for item in (event.data or {}).get("suggestions", []):
         lines.append(f"• {item.get('title', '')}" + (f" — {item['url']}" if item.get("url") else ""))
     return "\n".join(line for line in lines if line)
+
+
+def ticket_ref(chat: Chat) -> int:
+    """The ref of the chat's ticket (which exists)."""
+    return db.session.scalar(sa.select(Ticket.ref).where(Ticket.id == chat.ticket_id))
