@@ -85,7 +85,8 @@ def start_server(instance: Path, url: str, port: int, redis_url: str | None) -> 
         env["REDIS_URL"] = redis_url
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", str(ROOT / "portal" / "gunicorn_conf.py"),
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "/dev/null", "portal:create_app()"],
+         "--bind", f"127.0.0.1:{port}", "--access-logfile", os.environ.get("BENCH_ACCESS_LOG", "/dev/null"),
+         "--access-logformat", '%(r)s %(s)s %(L)s', "portal:create_app()"],
         cwd=ROOT, env=env, stderr=(instance / "gunicorn.log").open("w"),
     )  # fmt: skip
 
@@ -100,6 +101,7 @@ class Bench:
         self.latencies: list[float] = []
         self.errors = 0
         self.post_times: list[float] = []
+        self.loop_lag: list[float] = []
         self.stop_at = 0.0
         self.measuring = False
         limits = httpx.Limits(max_connections=2000, max_keepalive_connections=2000)
@@ -176,6 +178,14 @@ class Bench:
                 self.errors += 1
                 await asyncio.sleep(0.5)
 
+    async def watch_loop(self) -> None:
+        """How late the load generator's own event loop runs (it shares the CPU with the server)."""
+        while time.monotonic() < self.stop_at:
+            before = time.monotonic()
+            await asyncio.sleep(0.1)
+            if self.measuring:
+                self.loop_lag.append(time.monotonic() - before - 0.1)
+
     async def talk(self, chat: dict[str, Any], agent: dict[str, Any]) -> None:
         await asyncio.sleep(random.uniform(0, self.args.interval))
         turn = 0
@@ -230,6 +240,7 @@ async def run(base: str, people: list[dict[str, str]], args: argparse.Namespace)
     tasks = [asyncio.create_task(bench.customer_poll(c)) for c in chats]
     tasks += [asyncio.create_task(bench.agent_poll(a)) for a in agents]
     tasks += [asyncio.create_task(bench.talk(c, agents[n % len(agents)])) for n, c in enumerate(chats)]
+    tasks.append(asyncio.create_task(bench.watch_loop()))
     await asyncio.sleep(args.warmup)
     bench.measuring = True
     await asyncio.sleep(max(0.0, bench.stop_at - time.monotonic()))
@@ -259,6 +270,8 @@ def report(bench: Bench, args: argparse.Namespace, elapsed: float) -> None:
         f"sending (POST until stored and answered): median {statistics.median(posts) * 1000:.0f} ms, "
         f"p95 {posts[int(len(posts) * 0.95)] * 1000:.0f} ms"
     )
+    lag = sorted(bench.loop_lag) or [0.0]
+    print(f"load generator's loop lag: median {statistics.median(lag) * 1000:.0f} ms, p95 {lag[int(len(lag) * 0.95)] * 1000:.0f} ms")
     print(f"errors: {bench.errors}, still in flight at the end: {len(bench.sent)}")
 
 

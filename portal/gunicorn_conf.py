@@ -11,10 +11,10 @@ import os
 
 worker_class = "gthread"
 workers = int(os.environ.get("WEB_CONCURRENCY") or min(4, multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("GUNICORN_THREADS") or 64)
-# A worker whose threads are all busy stops taking connections, so that a new long-poll goes to another worker
-# instead of queueing behind sleeping ones (the few extra are for kept-alive idle connections).
-worker_connections = threads + 16
+threads = int(os.environ.get("GUNICORN_THREADS") or 100)
+# Room for kept-alive idle connections besides the busy threads; past that a worker stops taking connections, so
+# that a new long-poll goes to a worker with free threads instead of queueing behind sleeping ones.
+worker_connections = threads * 2
 keepalive = 5  # a long-poll that just answered is asked again at once, on the same connection
 timeout = 60
 graceful_timeout = 10
