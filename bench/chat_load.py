@@ -271,7 +271,9 @@ def report(bench: Bench, args: argparse.Namespace, elapsed: float) -> None:
         f"p95 {posts[int(len(posts) * 0.95)] * 1000:.0f} ms"
     )
     lag = sorted(bench.loop_lag) or [0.0]
-    print(f"load generator's loop lag: median {statistics.median(lag) * 1000:.0f} ms, p95 {lag[int(len(lag) * 0.95)] * 1000:.0f} ms")
+    print(
+        f"load generator's loop lag: median {statistics.median(lag) * 1000:.0f} ms, p95 {lag[int(len(lag) * 0.95)] * 1000:.0f} ms"
+    )
     print(f"errors: {bench.errors}, still in flight at the end: {len(bench.sent)}")
 
 

@@ -159,3 +159,26 @@ def test_a_guest_gives_name_and_email_and_can_leave_a_message_when_nobody_is_onl
     panel.get_by_role("button", name="Send message").click()
     panel.locator(".hc-ended").wait_for()
     assert "Thank you. We will answer by email soon." in panel.inner_text()
+
+
+def test_the_console_and_the_admin_page_on_a_phone_and_a_desktop(new_page, seed):
+    from portal.accounts import service as accounts
+
+    n = time.monotonic_ns()
+    admin_email = seed(
+        lambda: (
+            accounts.create_user(
+                f"chat-admin-{n}@example.com", "이서연", password="password-123", role="admin"
+            ).email
+        )
+    )
+    phone = new_page(locale="ko", phone=True)
+    sign_in(phone, admin_email)
+    phone.goto("/desk/chats/")
+    phone.locator("#chat-waiting li").first.wait_for()
+    screenshot(phone, "chat-console-phone")
+    desk = new_page(locale="ko")
+    sign_in(desk, admin_email)
+    desk.goto("/admin/chat/")
+    assert "chat-widget.js" in desk.locator("pre").inner_text()
+    screenshot(desk, "chat-admin-desktop")

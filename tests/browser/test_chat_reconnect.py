@@ -42,7 +42,9 @@ def test_messages_survive_a_dropped_connection_without_duplicates(new_page, seed
     panel.locator("input[name=email]").fill(f"dana{time.monotonic_ns()}@example.com")
     panel.locator("textarea").fill("My router keeps rebooting")
     panel.get_by_role("button", name="Start chat").click()
-    agent.locator("#chat-waiting li", has_text="My router keeps rebooting").locator("button.btn-success").click()
+    agent.locator("#chat-waiting li", has_text="My router keeps rebooting").locator(
+        "button.btn-success"
+    ).click()
     panel.locator(".hc-system", has_text="joined").wait_for()
 
     customer.context.set_offline(True)

@@ -52,3 +52,67 @@ def test_messages_after_a_sequence_number_and_idempotent_client_ids(client, sugg
     assert texts == ["감사합니다"]
     assert client.get(f"/api/v1/chats/{chat_id}/messages?after=99", headers=key).status_code == 422
     assert client.get(f"/api/v1/chats/{chat_id}/messages?after=x", headers=key).status_code == 422
+
+
+def test_answers_match_the_documented_schemas(client, make_client, suggester, online_agent):
+    from tests.chat.conftest import csrf_headers
+    from tests.test_openapi import validator_for
+
+    spec = client.get("/api/v1/openapi.json").get_json()
+    started = client.post(
+        "/api/v1/chats", json={"text": "환불", "customer_email": "s@example.com", "customer_name": "S"}
+    )
+    chat_id, key = started.get_json()["id"], {"X-Chat-Token": started.get_json()["token"]}
+    base = f"/api/v1/chats/{chat_id}"
+    checks = [
+        ("/chats", "post", started, 201),
+        ("/chats/{chat_id}", "get", client.get(base, headers=key), 200),
+        ("/chats/{chat_id}/messages", "get", client.get(f"{base}/messages?after=1", headers=key), 200),
+        (
+            "/chats/{chat_id}/messages",
+            "post",
+            client.post(f"{base}/messages", headers=key, json={"text": "hi", "client_id": "schema-01"}),
+            201,
+        ),
+        (
+            "/chats/{chat_id}/messages",
+            "post",
+            client.post(f"{base}/messages", headers=key, json={"text": "hi", "client_id": "schema-01"}),
+            200,
+        ),
+        (
+            "/chats/{chat_id}/messages",
+            "post",
+            client.post(f"{base}/messages", headers=key, json={"text": ""}),
+            422,
+        ),
+        ("/chats/{chat_id}/handoff", "post", client.post(f"{base}/handoff", headers=key), 200),
+    ]
+    desk = make_client()
+    desk.login(online_agent.email)
+    checks.append(
+        (
+            "/chats/{chat_id}/end",
+            "post",
+            desk.post(f"{base}/end", json={"solve": True}, headers=csrf_headers(desk)),
+            200,
+        )
+    )
+    checks.append(("/chats/{chat_id}", "get", client.get("/api/v1/chats/424242", headers=key), 404))
+    other = client.post(
+        "/api/v1/chats", json={"text": "환불", "customer_email": "t@example.com", "customer_name": "T"}
+    )
+    other_key = {"X-Chat-Token": other.get_json()["token"]}
+    checks.append(
+        (
+            "/chats/{chat_id}/helped",
+            "post",
+            client.post(
+                f"/api/v1/chats/{other.get_json()['id']}/helped", headers=other_key, json={"helped": False}
+            ),
+            200,
+        )
+    )
+    for path, method, response, status in checks:
+        assert response.status_code == status, (path, method, response.get_json())
+        validator_for(spec, path, method, status).validate(response.get_json())

@@ -31,8 +31,12 @@ class FakeArticles:
 def articles(monkeypatch):
     now = datetime(2026, 1, 1)
     docs = [
-        Document("article", 1, "환불 받는 방법", "중복 결제는 3영업일 안에 환불됩니다.", "/kb/1", ["public"], now),
-        Document("article", 2, "로밍 요금 안내", "해외 로밍 하루 요금은 11,000원입니다.", "/kb/2", ["public"], now),
+        Document(
+            "article", 1, "환불 받는 방법", "중복 결제는 3영업일 안에 환불됩니다.", "/kb/1", ["public"], now
+        ),
+        Document(
+            "article", 2, "로밍 요금 안내", "해외 로밍 하루 요금은 11,000원입니다.", "/kb/2", ["public"], now
+        ),
         Document("article", 3, "내부: 환불 승인 절차", "상담사용 환불 승인 절차", "/kb/3", ["staff"], now),
     ]
     monkeypatch.setitem(searchable._sources, "article", FakeArticles(docs))
@@ -69,7 +73,13 @@ def test_a_plugged_suggester_is_asked_and_its_answers_cleaned(db):
     def fake(text, locale, customer):
         asked.append((text, locale))
         return [
-            {"kind": "post", "id": 1, "title": "<b>답변</b>", "url": "javascript:alert(1)", "snippet": "<em>x</em> & y"},
+            {
+                "kind": "post",
+                "id": 1,
+                "title": "<b>답변</b>",
+                "url": "javascript:alert(1)",
+                "snippet": "<em>x</em> & y",
+            },
             {"kind": "article", "id": 2, "title": "둘", "url": "/kb/2", "snippet": ""},
             {"no": "title"},
             {"kind": "article", "id": 3, "title": "셋", "url": "https://help.example.com/3"},
@@ -89,7 +99,9 @@ def test_a_failing_suggester_offers_nothing_and_the_bot_hands_over(db, client):
 
     bot.set_suggester(broken)
     assert bot.suggest("환불", "ko", None) == []
-    started = client.post("/api/v1/chats", json={"text": "환불", "customer_email": "b@example.com", "customer_name": "B"})
+    started = client.post(
+        "/api/v1/chats", json={"text": "환불", "customer_email": "b@example.com", "customer_name": "B"}
+    )
     assert started.get_json()["status"] == "waiting"
 
 
