@@ -256,3 +256,22 @@ def test_service_level_end_is_idempotent(db, suggester, start_guest_chat):
     service.end(chat, by="customer")
     service.end(chat, by="customer")
     assert chat.status == "ended"
+
+
+def test_a_chat_whose_ticket_was_merged_continues_on_the_surviving_ticket(
+    db, make_ticket, suggester, online_agent, start_guest_chat, client
+):
+    from portal.tickets import service as tickets
+
+    body, key = start_guest_chat(text="모뎀이 안 돼요", email="merge@example.com")
+    chat = db.session.get(Chat, body["id"])
+    agents.accept(chat, online_agent)
+    db.session.commit()
+    older = make_ticket("email", email="merge@example.com", subject="모뎀 문의")
+    tickets.merge_tickets(older, db.session.get(Ticket, chat.ticket_id), online_agent)
+    db.session.commit()
+    client.post(f"/api/v1/chats/{chat.id}/messages", headers=key, json={"text": "아직 안 돼요"})
+    agents.agent_says(chat, online_agent, "다시 확인할게요")
+    db.session.commit()
+    texts = [m.text for m in _messages(db, older)]
+    assert texts[-2:] == ["아직 안 돼요", "다시 확인할게요"] and chat.ticket_id == older.id

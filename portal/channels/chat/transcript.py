@@ -21,7 +21,7 @@ from portal.tickets import service as tickets
 from portal.tickets.inbound import Inbound
 from portal.tickets.intake import receive
 from portal.tickets.models import Message, Ticket
-from portal.tickets.threading import REF_TOKEN
+from portal.tickets.threading import REF_TOKEN, follow_merges
 
 # Set while the chat itself writes a reply into the ticket: the chat adapter must not deliver it a second time.
 _posting: ContextVar[bool] = ContextVar("chat_posting", default=False)
@@ -74,8 +74,9 @@ def _inbound(chat: Chat, event: ChatEvent, ref: int | None) -> Inbound:
 def ensure_ticket(chat: Chat) -> Ticket:
     """The chat's ticket, opened now from the transcript so far if there is none yet."""
     if chat.ticket_id is not None:
-        ticket = db.session.get(Ticket, chat.ticket_id)
+        ticket = follow_merges(db.session.get(Ticket, chat.ticket_id))
         assert ticket is not None
+        chat.ticket_id = ticket.id  # an agent merged the chat's ticket into another: continue there
         return ticket
     events = db.session.scalars(
         sa.select(ChatEvent)
@@ -131,5 +132,5 @@ def text_for_ticket(event: ChatEvent) -> str:
 
 
 def ticket_ref(chat: Chat) -> int:
-    """The ref of the chat's ticket (which exists)."""
+    """The ref of the chat's ticket (which exists; the door follows merges from there)."""
     return db.session.scalar(sa.select(Ticket.ref).where(Ticket.id == chat.ticket_id))
