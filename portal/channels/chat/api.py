@@ -153,13 +153,12 @@ def list_messages(chat_id: int) -> Any:
 
     rows = wait_for([chat.id], lambda: newest([chat.id]), check, wait)
     db.session.commit()
-    db.session.refresh(chat, attribute_names=stream.MUTABLE)
     more = len(rows) >= PAGE
-    return {
-        "items": [stream.item(e) for e in rows],
-        "next": rows[-1].seq if more else None,
-        "chat": chat_json(chat),
-    }
+    body: dict[str, Any] = {"items": [stream.item(e) for e in rows], "next": rows[-1].seq if more else None}
+    if not rows or any(e.kind == "system" for e in rows):  # the chat's state may have changed
+        db.session.refresh(chat, attribute_names=stream.MUTABLE)
+        body["chat"] = chat_json(chat)
+    return body
 
 
 @bp.post("/chats/<int:chat_id>/messages")
