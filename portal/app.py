@@ -18,6 +18,12 @@ from portal.catalog.views import admin as catalog_admin
 from portal.catalog.views import desk as catalog_desk
 from portal.catalog.views import portal as catalog_portal
 from portal.channels import registry as channel_registry
+from portal.channels.chat import adapter as chat_adapter
+from portal.channels.chat import admin as chat_admin
+from portal.channels.chat import api as chat_api
+from portal.channels.chat import bot as chat_bot
+from portal.channels.chat import console as chat_console
+from portal.channels.chat import views as chat_views
 from portal.channels.email import adapter as email_adapter
 from portal.channels.email import cli as email_cli
 from portal.channels.email import views as email_views
@@ -51,6 +57,7 @@ from portal.reports import views as reports_views
 from portal.rules import views as rules_views
 from portal.search import api as search_api
 from portal.search import cli as search_cli
+from portal.search import service as search_service
 from portal.search import views as search_views
 from portal.sla import views as sla_views
 from portal.tickets import api as tickets_api
@@ -98,6 +105,10 @@ BLUEPRINTS = (
     knowledge_api.bp,
     search_views.bp,
     search_api.bp,
+    chat_views.bp,
+    chat_api.bp,
+    chat_console.bp,
+    chat_admin.bp,
 )
 
 CLI_COMMANDS = (
@@ -112,7 +123,7 @@ CLI_COMMANDS = (
     search_cli.search,
 )
 
-CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter)
+CHANNEL_ADAPTERS = (web_adapter.adapter, email_adapter.adapter, chat_adapter.adapter)
 
 # Each domain keeps its own message catalog next to its code (portal/<domain>/translations).
 TRANSLATION_DOMAINS = (
@@ -132,6 +143,7 @@ TRANSLATION_DOMAINS = (
     "catalog",
     "knowledge",
     "search",
+    "channels/chat",
 )
 
 _session_hooks_installed = False
@@ -159,6 +171,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.cli.add_command(command)
     for adapter in CHANNEL_ADAPTERS:
         channel_registry.register(adapter)
+    # the chat bot offers what search finds (articles, community answers, catalog items) for the customer's words
+    chat_bot.set_suggester(search_service.suggest if app.config.get("SEARCH_ENABLED", True) else None)
     init_templates(app)
     return app
 
