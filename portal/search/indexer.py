@@ -10,6 +10,7 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -41,10 +42,10 @@ def index_ids(kind: str, ids: list[int]) -> int:
                 writer.update_document(**store.fields(doc))
             for gone in set(ids) - found:
                 writer.delete_by_term("key", str(gone))
+            writer.commit()
         except BaseException:
-            writer.cancel()
+            _cancel(writer)  # a failed commit must not keep Whoosh's lock in this process
             raise
-        writer.commit()
     if fresh:
         request_rebuild(kind)
     return len(ids)
@@ -77,10 +78,10 @@ def _fill(ix, batches, load, store, progress) -> int:  # type: ignore[no-untyped
             db.session.expire_all()  # keep the session small over millions of rows
             if progress:
                 progress(len(ids))
+        writer.commit(optimize=True)
     except BaseException:
-        writer.cancel()
+        _cancel(writer)
         raise
-    writer.commit(optimize=True)
     return count
 
 
@@ -100,12 +101,30 @@ def _catch_up(ix, kind: str, since: datetime, load, store) -> int:  # type: igno
         return 0
     docs = load(sorted(ids))
     writer = ix.writer(timeout=30)
-    for doc in docs:
-        writer.update_document(**store.fields(doc))
-    for gone in ids - {d.id for d in docs}:
-        writer.delete_by_term("key", str(gone))
-    writer.commit()
+    try:
+        for doc in docs:
+            writer.update_document(**store.fields(doc))
+        for gone in ids - {d.id for d in docs}:
+            writer.delete_by_term("key", str(gone))
+        writer.commit()
+    except BaseException:
+        _cancel(writer)
+        raise
     return len(ids)
+
+
+def _cancel(writer: Any) -> None:
+    """Release a writer whatever state it is in (cancel after a failed commit may itself fail)."""
+    if getattr(writer, "is_closed", False):
+        return
+    try:
+        writer.cancel()
+    except Exception:  # half-written segment files: drop the temp storage and the lock all the same
+        log.warning("search: cancelling a failed writer did not finish cleanly", exc_info=True)
+        lock = getattr(writer, "writelock", None)
+        if lock is not None:
+            lock.release()
+        writer.is_closed = True
 
 
 def rebuild_all(progress_for: Callable[[str, int], Progress | None] | None = None) -> dict[str, int]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import threading
+import time
 
 from portal.knowledge import service as knowledge
 from portal.search import indexer, service
@@ -98,3 +99,21 @@ def test_deleting_an_article_removes_it_from_search(db, index, make_article):
     knowledge.delete_article(article)
     db.session.commit()
     assert titles("환불") == []
+
+
+def test_a_failed_commit_releases_the_index_for_the_next_write(db, index, make_article, monkeypatch):
+    from whoosh.writing import SegmentWriter
+
+    make_article("첫 글", "환불")
+    real_commit = SegmentWriter.commit
+
+    def broken_commit(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(SegmentWriter, "commit", broken_commit)
+    make_article("실패한 글", "환불")  # the change is kept in the outbox for a retry; the lock is let go
+    monkeypatch.setattr(SegmentWriter, "commit", real_commit)
+    started = time.monotonic()
+    make_article("다음 글", "환불")
+    assert time.monotonic() - started < 5  # not 30 s waiting on a lock the failed writer kept
+    assert "다음 글" in titles("환불")
