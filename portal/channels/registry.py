@@ -103,7 +103,11 @@ def outbound_for(
 
 
 @signals.ticket_created.connect
-def _acknowledge(ticket: Ticket, *, message: Message, inbound: Inbound | None = None, **_: Any) -> None:
+def _acknowledge(
+    ticket: Ticket, *, message: Message, inbound: Inbound | None = None, split_from: Any = None, **_: Any
+) -> None:
+    if split_from is not None:  # an agent split a message off: the customer hears nothing new
+        return
     if inbound is not None and (not inbound.notify or inbound.author_kind != "customer"):
         return
     adapter_for(ticket.channel).deliver(outbound_for(ticket, "acknowledgement", text=message.text))

@@ -18,7 +18,9 @@ customers_merging = _signals.signal("customers-merging")  # sender: CustomerMerg
 customers_unmerging = _signals.signal("customers-unmerging")  # sender: CustomerMerge; kwargs: survivor, other
 
 # tickets
-ticket_created = _signals.signal("ticket-created")  # sender: Ticket; kwargs: message, inbound, actor
+ticket_created = _signals.signal(
+    "ticket-created"
+)  # sender: Ticket; kwargs: message, inbound, actor, split_from (the ticket a split took the message from)
 message_received = _signals.signal("message-received")  # sender: Message; kwargs: ticket, inbound, created
 message_posted = _signals.signal(
     "message-posted"

@@ -291,6 +291,8 @@ def split_message(message: Message, actor: User) -> Ticket:
         url=f"/desk/tickets/{ticket.ref}",
     )
     db.session.flush()
+    # the new ticket gets its SLA clocks and report row like any other (no acknowledgement: nobody wrote in)
+    signals.ticket_created.send(ticket, message=message, inbound=None, actor=actor, split_from=source)
     return ticket
 
 

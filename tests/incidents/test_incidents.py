@@ -229,3 +229,28 @@ def test_a_large_audience_is_mailed_in_batches(db, admin, make_ticket, smtp, mon
     db.session.commit()
     assert {to(m) for m in smtp.wait_for(7)} == {f"gold{n}@example.com" for n in range(7)}
     assert db.session.scalar(sa.select(sa.func.count()).select_from(IncidentRecipient)) == 7
+
+
+def test_a_merged_customers_incident_notices_follow_them_and_come_back_on_undo(
+    db, admin, agent, make_ticket, smtp
+):
+    from portal.customers import service as customers
+    from portal.incidents import service
+
+    kept = make_ticket(email="kept@example.com").customer
+    merged = make_ticket(email="merged@example.com").customer
+    merged.tier = "gold"
+    db.session.commit()
+    service.declare(admin, title_ko="장애", description_ko="장애 안내", tiers=["gold"])
+    db.session.commit()
+    smtp.wait_for(1)
+    recipient = db.session.scalars(sa.select(IncidentRecipient)).one()
+    assert recipient.customer_id == merged.id
+    merge = customers.merge_customers(kept, merged, actor=agent)
+    db.session.commit()
+    db.session.refresh(recipient)
+    assert recipient.customer_id == kept.id
+    customers.unmerge(merge, actor=agent)
+    db.session.commit()
+    db.session.refresh(recipient)
+    assert recipient.customer_id == merged.id

@@ -228,3 +228,27 @@ def test_recomputing_after_a_policy_change_re_times_open_tickets(
     service.save_policy(policy, name=policy.name, targets={"normal": ("2h", "")})
     assert tasks.recompute(0) is None
     assert ticket.due_at == kst(2025, 9, 1, 11)
+
+
+def test_a_message_split_off_into_a_new_ticket_starts_its_own_clocks_quietly(
+    db, weekday_calendar, make_policy, make_ticket, make_inbound, agent
+):
+    from portal.core.outbox import OutboxEvent
+    from portal.tickets import intake, service
+
+    make_policy(targets={"normal": ("4h", "16h")})
+    ticket = make_ticket(email="split@example.com")
+    second = intake.receive(
+        make_inbound("web", email="split@example.com", ticket_ref=ticket.ref, text="또 다른 문제")
+    )
+    db.session.commit()
+    mails_before = db.session.scalar(
+        sa.select(sa.func.count(OutboxEvent.id)).where(OutboxEvent.kind == "mail.send")
+    )
+    new = service.split_message(second.message, agent)
+    db.session.commit()
+    assert set(clocks(db, new)) == {"first_response", "resolution"}
+    assert (
+        db.session.scalar(sa.select(sa.func.count(OutboxEvent.id)).where(OutboxEvent.kind == "mail.send"))
+        == mails_before
+    )

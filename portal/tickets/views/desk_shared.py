@@ -200,3 +200,24 @@ def safe_next(default: str) -> str:
 def queue_url() -> str:
     """The queue as the agent last left it (kept in the `next` of forms), or its default view."""
     return safe_next(url_for("desk.queue"))
+
+
+@bp.app_template_filter("event_data")
+def event_data(data: Any) -> str:
+    """A history entry's details as people read them ("status: new → open, tags: 환불"), not escaped JSON."""
+
+    def show(value: Any) -> str:
+        if isinstance(value, dict):
+            return ", ".join(f"{k}: {tags(v) if k == 'tags' else show(v)}" for k, v in value.items())
+        if isinstance(value, list | tuple):
+            if len(value) == 2 and not any(isinstance(v, dict | list) for v in value):
+                return f"{show(value[0])} → {show(value[1])}"
+            return ", ".join(show(v) for v in value)
+        return "—" if value is None or value == "" else str(value)
+
+    def tags(value: Any) -> str:  # (removed, added)
+        if isinstance(value, list | tuple) and len(value) == 2 and all(isinstance(v, list) for v in value):
+            return " ".join([f"−{t}" for t in value[0]] + [f"+{t}" for t in value[1]])
+        return show(value)
+
+    return show(data or {})
