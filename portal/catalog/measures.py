@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 
 from portal.catalog.models import CatalogItem, CatalogRequest
-from portal.core.measures import measure
+from portal.core.measures import measure, rate_part
 from portal.extensions import db
 
 
@@ -50,11 +50,17 @@ def _counts(start: datetime, end: datetime, group_id: int | None) -> Any:
     ).one()
 
 
-@measure("auto_resolution_rate")
-def auto_resolution_rate(start: datetime, end: datetime, *, group_id: int | None = None) -> float | None:
-    """Share of requests (not cancelled) fulfilled by their action alone, with no person involved."""
+@rate_part("auto_resolution_rate")
+def auto_resolved_requests(start: datetime, end: datetime, *, group_id: int | None = None) -> tuple[int, int]:
+    """Requests (not cancelled) fulfilled by their action alone, with no person involved, of all requests."""
     total, automatic, _failed, _ran, cancelled = _counts(start, end, group_id)
-    considered = total - cancelled
+    return automatic, total - cancelled
+
+
+@measure("catalog_auto_resolution_rate")
+def catalog_auto_resolution_rate(start: datetime, end: datetime, *, group_id: int | None = None) -> float | None:
+    """Share of requests (not cancelled) fulfilled by their action alone."""
+    automatic, considered = auto_resolved_requests(start, end, group_id=group_id)
     return round(automatic / considered, 4) if considered else None
 
 

@@ -133,7 +133,8 @@ def _open_conversation(
             external_id=f"catalog:{req.uid}",
             attachments=uploads,
             group_id=item.group_id,
-            tags=["catalog"],
+            tags=["catalog", f"catalog-{item.slug}"],
+            context={"catalog_item": item.slug},  # what routing rules' "catalog item" condition reads
             notify=item.fulfilment != "auto",  # an automatic answer follows within seconds
             meta={
                 "catalog_request": req.id,

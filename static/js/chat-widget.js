@@ -161,6 +161,18 @@
   // ------------------------------------------------------------------ the greeting (before the first word)
   function renderIntro() {
     ui.intro.replaceChildren(el("p", "hc-greeting", S.greeting), el("p", "hc-muted", S.intro));
+    for (const incident of cfg.incidents || []) {  // a known outage: said before the customer has to ask
+      const box = el("div", "hc-incident");
+      box.setAttribute("role", "alert");
+      box.append(el("strong", null, incident.title), el("p", null, incident.description));
+      if (incident.url) {
+        const more = el("a", "hc-more", S.incident_more || "›");
+        more.href = new URL(incident.url, base).href;
+        more.target = "_top";
+        box.appendChild(more);
+      }
+      ui.intro.prepend(box);
+    }
     if (cfg.signed_in && cfg.open_requests.length) {
       const box = el("div", "hc-requests");
       box.appendChild(el("div", "hc-requests-title", S.open_requests));

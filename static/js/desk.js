@@ -303,3 +303,4 @@ function initCustomerPicker() {
 initHelp();
 initLoadMore();
 initCustomerPicker();
+document.documentElement.dataset.deskReady = "1";  // keys work from here on (tests wait for it)

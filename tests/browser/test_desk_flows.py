@@ -63,7 +63,7 @@ def test_an_agent_works_the_queue_by_keyboard_and_assigns_in_bulk(new_page, seed
     page = new_page()
     sign_in(page, "kb.agent@example.com")
     page.goto("/desk/?view=all&q=Keyboard+case")
-    page.wait_for_selector(".queue-table")
+    page.wait_for_selector("html[data-desk-ready]")
     page.keyboard.press("j")
     page.keyboard.press("x")
     page.keyboard.press("j")
@@ -75,6 +75,7 @@ def test_an_agent_works_the_queue_by_keyboard_and_assigns_in_bulk(new_page, seed
     page.select_option(".bulk-bar select[name=priority]", "high")
     page.click(".bulk-bar button[type=submit]")
     page.wait_for_selector("text=2 tickets updated.")
+    page.wait_for_selector("html[data-desk-ready]")  # the reloaded page listens for keys again
     states = [_state(live_app, ref) for ref in refs]
     assert sorted(s["assignee"] == "kb.agent@example.com" for s in states) == [False, True, True]
     assert sorted(s["priority"] for s in states) == ["high", "high", "normal"]

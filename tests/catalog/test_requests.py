@@ -109,3 +109,21 @@ def test_a_webhook_that_is_down_hands_the_request_to_the_items_group_with_everyt
     assert kinds.count("attempt_failed") == 2 and kinds[-1] == "failed"
     page = client.get(f"/catalog/requests/{req.id}", headers={"Accept-Language": "ko"}).get_data(as_text=True)
     assert "담당자가 이어서 처리합니다" in page
+
+
+def test_a_routing_rule_on_the_catalog_item_applies_to_its_requests(client, db, customer_user, make_item, webhook):
+    from portal.rules import service as rules
+
+    rules.save_rule(
+        None,
+        name="분실 카드는 긴급",
+        kind="trigger",
+        condition_rows=[{"field": "catalog_item", "op": "is", "value": "lost-card-test"}],
+        action_rows=[{"type": "set_priority", "value": "urgent"}],
+    )
+    db.session.commit()
+    make_item(lost_card_definition(webhook.url("/ok")))
+    client.login(customer_user.email)
+    _file(client, "lost-card-test", {"f_card_last4": "4321", "f_abroad": "no"})
+    ticket = db.session.get(Ticket, _only_request(db).ticket_id)
+    assert ticket.priority == "urgent" and "catalog-lost-card-test" in ticket.tags

@@ -116,3 +116,17 @@ def test_answers_match_the_documented_schemas(client, make_client, suggester, on
     for path, method, response, status in checks:
         assert response.status_code == status, (path, method, response.get_json())
         validator_for(spec, path, method, status).validate(response.get_json())
+
+
+def test_the_widget_tells_of_a_declared_incident_in_the_customers_language(client, db, admin):
+    from portal.incidents import service as incidents
+
+    assert client.get("/chat/widget.json?locale=ko").get_json()["incidents"] == []
+    incidents.declare(
+        admin, title_ko="인터넷 장애", description_ko="복구 중입니다.", title_en="Internet outage", banner=True
+    )
+    db.session.commit()
+    (korean,) = client.get("/chat/widget.json?locale=ko").get_json()["incidents"]
+    (english,) = client.get("/chat/widget.json?locale=en").get_json()["incidents"]
+    assert korean["title"] == "인터넷 장애" and korean["description"] == "복구 중입니다."
+    assert english["title"] == "Internet outage" and korean["url"].endswith(f"/incidents/{korean['id']}")

@@ -95,6 +95,21 @@ def draft_receiver() -> Any:
         calls.append({"sender": sender, **kwargs})
         return f"/kb/drafts/{len(calls)}"
 
+    from portal.knowledge.service import draft_from_answer
+
+    signals.article_draft_requested.disconnect(draft_from_answer)  # the real knowledge base steps aside
     signals.article_draft_requested.connect(receive)
     yield calls
     signals.article_draft_requested.disconnect(receive)
+    signals.article_draft_requested.connect(draft_from_answer)
+
+
+@pytest.fixture()
+def no_knowledge_base() -> Any:
+    """No receiver for article_draft_requested during one test (as on an install without a knowledge base)."""
+    from portal.core import signals
+    from portal.knowledge.service import draft_from_answer
+
+    signals.article_draft_requested.disconnect(draft_from_answer)
+    yield
+    signals.article_draft_requested.connect(draft_from_answer)

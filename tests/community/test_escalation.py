@@ -133,7 +133,9 @@ def test_promoting_an_answer_asks_the_knowledge_base_for_a_draft(
     assert escalation.promote(agent, reply) == url and len(draft_receiver) == 1  # once
 
 
-def test_promoting_without_a_knowledge_base_changes_nothing(db, make_post, make_reply, agent):
+def test_promoting_without_a_knowledge_base_changes_nothing(
+    db, make_post, make_reply, agent, no_knowledge_base
+):
     reply = make_reply(make_post(), author=agent)
     assert escalation.promote(agent, reply) is None and reply.article_url is None
 

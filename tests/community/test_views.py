@@ -244,19 +244,14 @@ def test_an_agent_turns_a_post_into_a_ticket_and_promotes_an_answer(
     ).get_data(as_text=True)
 
 
-def test_promoting_when_no_knowledge_base_takes_the_draft_says_so(client, make_post, make_reply, agent):
-    from portal.core import signals
-    from portal.knowledge.service import draft_from_answer
-
+def test_promoting_when_no_knowledge_base_takes_the_draft_says_so(
+    client, make_post, make_reply, agent, no_knowledge_base
+):
     reply = make_reply(make_post(), author=agent)
     client.login(agent.email)
-    signals.article_draft_requested.disconnect(draft_from_answer)
-    try:
-        page = client.post(f"/desk/community/replies/{reply.id}/promote", follow_redirects=True).get_data(
-            as_text=True
-        )
-    finally:
-        signals.article_draft_requested.connect(draft_from_answer)
+    page = client.post(f"/desk/community/replies/{reply.id}/promote", follow_redirects=True).get_data(
+        as_text=True
+    )
     assert "did not take the draft" in page
 
 

@@ -19,6 +19,7 @@ def widget_strings(name: str | None) -> dict[str, str]:
         "open_requests": _("Your open requests"),
         "all_requests": _("All my requests"),
         "sign_in": _("Sign in to see your requests"),
+        "incident_more": _("Read the notice"),
         "name": _("Your name"),
         "email": _("Email"),
         "message": _("Type your message…"),

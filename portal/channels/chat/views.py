@@ -22,6 +22,7 @@ from portal.core.api import error_response
 from portal.core.auth import is_staff
 from portal.customers.service import customer_for_user
 from portal.extensions import db
+from portal.incidents.queries import banner as incident_banner
 from portal.tickets import queries as ticket_queries
 
 bp = Blueprint("chat", __name__)
@@ -107,6 +108,7 @@ def widget_config() -> Any:
         "open": state["open"],
         "hours": state["hours"],
         "max_chars": current_app.config["CHAT_MESSAGE_MAX_CHARS"],
+        "incidents": incident_banner(locale),  # known outages, shown above the greeting
     }
     return body, 200, {"Cache-Control": "no-store"}
 
