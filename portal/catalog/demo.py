@@ -187,9 +187,9 @@ def change_plan(group: str) -> dict[str, Any]:
 def seed(app: Any, demo: Any, **_: Any) -> None:
     """Add the demo items, and one plan change waiting for billing's approval."""
     card, billing = demo.groups["카드"].name, demo.groups["결제·요금"].name
-    service.save_item(None, password_reset())
+    reset = service.save_item(None, password_reset())
     service.save_item(None, lost_card(card))
-    service.save_item(None, change_address())
+    address = service.save_item(None, change_address())
     plan = service.save_item(None, change_plan(billing))
     user = demo.users.get("customer@hana.example")
     customer = customer_for_user(user) if user is not None else None
@@ -198,3 +198,9 @@ def seed(app: Any, demo: Any, **_: Any) -> None:
             plan, {"plan": "unlimited", "keep_number": True, "reason": "영상 통화를 많이 해요."},
             customer=customer, actor=user, locale="ko",
         )  # fmt: skip
+    other = demo.users.get("james@example.com")
+    if other is not None:  # two automatic ones: the worker fulfils them once `make run` starts it
+        james = customer_for_user(other)
+        service.submit(reset, {}, customer=james, actor=other, locale="en")
+        service.submit(address, {"address": "21 Itaewon-ro, Yongsan-gu, Seoul"}, customer=james, actor=other,
+                       locale="en")  # fmt: skip
