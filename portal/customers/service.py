@@ -246,6 +246,25 @@ def moved_ids(merge: CustomerMerge, key: str) -> list[int]:
     return list(merge.snapshot.get("moved", {}).get(key, []))
 
 
+def follows_merges(model: Any, key: str, column: str = "customer_id") -> None:
+    """Rows of `model` whose `column` names a customer move with them through a merge and come back on un-merge
+    (each domain declares its tables once, at import; `key` names the rows in the merge's record)."""
+
+    def move(merge: CustomerMerge, survivor: Customer, other: Customer, **_: Any) -> None:
+        _move(model, merge, key, other.id, survivor.id, column)
+
+    def restore(merge: CustomerMerge, survivor: Customer, other: Customer, **_: Any) -> None:
+        ids = moved_ids(merge, key)
+        if ids:
+            col = getattr(model, column)
+            db.session.execute(
+                sa.update(model).where(model.id.in_(ids), col == survivor.id).values({column: other.id})
+            )
+
+    signals.customers_merging.connect(move, weak=False)
+    signals.customers_unmerging.connect(restore, weak=False)
+
+
 def _fields(customer: Customer) -> dict[str, Any]:
     return {name: getattr(customer, name) for name in MERGE_FIELDS}
 

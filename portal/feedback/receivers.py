@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
-
 from portal.core import signals
 from portal.customers import service as customers
-from portal.extensions import db
 from portal.feedback import service
 from portal.feedback.models import Survey
 
@@ -46,20 +43,4 @@ def _on_request_fulfilled(request: Any, ticket: Any = None, automatic: bool = Fa
     )
 
 
-@signals.customers_merging.connect
-def _move_surveys(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
-    ids = db.session.scalars(sa.select(Survey.id).where(Survey.customer_id == other.id)).all()
-    if ids:
-        db.session.execute(sa.update(Survey).where(Survey.id.in_(ids)).values(customer_id=survivor.id))
-        customers.note_moved(merge, "surveys", list(ids))
-
-
-@signals.customers_unmerging.connect
-def _restore_surveys(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
-    ids = customers.moved_ids(merge, "surveys")
-    if ids:
-        db.session.execute(
-            sa.update(Survey)
-            .where(Survey.id.in_(ids), Survey.customer_id == survivor.id)
-            .values(customer_id=other.id)
-        )
+customers.follows_merges(Survey, "surveys")

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 
 from portal.accounts.models import User
 from portal.channels.registry import customer_locale
-from portal.core import mail, outbox, signals
+from portal.core import mail, outbox
 from portal.core.db import utcnow
 from portal.core.links import external_url
 from portal.customers import service as customers
@@ -245,27 +245,4 @@ def _all_clear_batch(incident: Incident, after: int) -> None:
 # ---------------------------------------------------------------- customer merges
 
 
-def _move_recipients(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
-    """A merged customer's incident notices follow them (the survivor is not told again, nor twice)."""
-    ids = db.session.scalars(
-        sa.select(IncidentRecipient.id).where(IncidentRecipient.customer_id == other.id)
-    ).all()
-    if ids:
-        db.session.execute(
-            sa.update(IncidentRecipient).where(IncidentRecipient.id.in_(ids)).values(customer_id=survivor.id)
-        )
-        customers.note_moved(merge, "incident_recipients", list(ids))
-
-
-def _restore_recipients(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
-    ids = customers.moved_ids(merge, "incident_recipients")
-    if ids:
-        db.session.execute(
-            sa.update(IncidentRecipient)
-            .where(IncidentRecipient.id.in_(ids), IncidentRecipient.customer_id == survivor.id)
-            .values(customer_id=other.id)
-        )
-
-
-signals.customers_merging.connect(_move_recipients)
-signals.customers_unmerging.connect(_restore_recipients)
+customers.follows_merges(IncidentRecipient, "incident_recipients")  # notices follow a merged customer

@@ -316,33 +316,5 @@ def move_message(message: Message, target: Ticket, actor: User) -> None:
     db.session.flush()
 
 
-def _move_tickets(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
-    ids = db.session.scalars(sa.select(Ticket.id).where(Ticket.customer_id == other.id)).all()
-    if ids:
-        db.session.execute(sa.update(Ticket).where(Ticket.id.in_(ids)).values(customer_id=survivor.id))
-        customers.note_moved(merge, "tickets", list(ids))
-    msg_ids = db.session.scalars(sa.select(Message.id).where(Message.author_customer_id == other.id)).all()
-    if msg_ids:
-        db.session.execute(
-            sa.update(Message).where(Message.id.in_(msg_ids)).values(author_customer_id=survivor.id)
-        )
-        customers.note_moved(merge, "message_authors", list(msg_ids))
-
-
-def _restore_tickets(merge: Any, survivor: Any, other: Any, **_: Any) -> None:
-    ids = customers.moved_ids(merge, "tickets")
-    if ids:
-        db.session.execute(
-            sa.update(Ticket)
-            .where(Ticket.id.in_(ids), Ticket.customer_id == survivor.id)
-            .values(customer_id=other.id)
-        )
-    msg_ids = customers.moved_ids(merge, "message_authors")
-    if msg_ids:
-        db.session.execute(
-            sa.update(Message).where(Message.id.in_(msg_ids)).values(author_customer_id=other.id)
-        )
-
-
-signals.customers_merging.connect(_move_tickets)
-signals.customers_unmerging.connect(_restore_tickets)
+customers.follows_merges(Ticket, "tickets")
+customers.follows_merges(Message, "message_authors", column="author_customer_id")
