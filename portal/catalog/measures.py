@@ -58,7 +58,9 @@ def auto_resolved_requests(start: datetime, end: datetime, *, group_id: int | No
 
 
 @measure("catalog_auto_resolution_rate")
-def catalog_auto_resolution_rate(start: datetime, end: datetime, *, group_id: int | None = None) -> float | None:
+def catalog_auto_resolution_rate(
+    start: datetime, end: datetime, *, group_id: int | None = None
+) -> float | None:
     """Share of requests (not cancelled) fulfilled by their action alone."""
     automatic, considered = auto_resolved_requests(start, end, group_id=group_id)
     return round(automatic / considered, 4) if considered else None

@@ -111,7 +111,9 @@ def test_a_webhook_that_is_down_hands_the_request_to_the_items_group_with_everyt
     assert "담당자가 이어서 처리합니다" in page
 
 
-def test_a_routing_rule_on_the_catalog_item_applies_to_its_requests(client, db, customer_user, make_item, webhook):
+def test_a_routing_rule_on_the_catalog_item_applies_to_its_requests(
+    client, db, customer_user, make_item, webhook
+):
     from portal.rules import service as rules
 
     rules.save_rule(

@@ -123,7 +123,11 @@ def test_the_widget_tells_of_a_declared_incident_in_the_customers_language(clien
 
     assert client.get("/chat/widget.json?locale=ko").get_json()["incidents"] == []
     incidents.declare(
-        admin, title_ko="인터넷 장애", description_ko="복구 중입니다.", title_en="Internet outage", banner=True
+        admin,
+        title_ko="인터넷 장애",
+        description_ko="복구 중입니다.",
+        title_en="Internet outage",
+        banner=True,
     )
     db.session.commit()
     (korean,) = client.get("/chat/widget.json?locale=ko").get_json()["incidents"]

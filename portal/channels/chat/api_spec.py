@@ -76,7 +76,10 @@ SCHEMAS: dict[str, Any] = {
         "properties": {
             "items": {"type": "array", "items": ref("ChatItem")},
             "next": {"type": ["integer", "null"], "description": "More after this seq: ask again at once"},
-            "chat": {**ref("Chat"), "description": "The chat's state, when it may have changed (no news, or a join, transfer, handoff or end)"},
+            "chat": {
+                **ref("Chat"),
+                "description": "The chat's state, when it may have changed (no news, or a join, transfer, handoff or end)",
+            },
         },
     },
 }
