@@ -94,7 +94,7 @@ def percentiles(period: Period, by: str | None = None) -> sa.Select:
     )
 
 
-def ranked_values(period: Period, by: str | None = None) -> sa.Select:
+def ranked_values(period: Period, by: str | None = None) -> sa.CompoundSelect:
     """PostgreSQL: the same values as `percentiles`, without a window over every row: per metric and key, one
     sorted array (an in-memory sort per key) read at the ranks around each percentile.
 
