@@ -45,7 +45,24 @@ def _app(url: str) -> Any:
     )
     with app.app_context():
         upgrade()
+        _check_schema()
     return app
+
+
+def _check_schema() -> None:
+    """Stop when the tables or indexes differ from the models: a kept cluster made at an older revision of a
+    migration (or before the branches were chained) would otherwise be measured with the wrong indexes."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from portal.extensions import db
+
+    with db.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    if differences:
+        for difference in differences:
+            print("  schema differs:", str(difference)[:160])
+        raise SystemExit("the database does not match the models: fix it (or regenerate) before measuring")
 
 
 def _people(db: Any) -> tuple[list[int], list[int], list[int]]:

@@ -98,6 +98,28 @@ def interpolate(ranked: dict[int, float], n: int, percent: int) -> float:
 
 def durations(period: Period, by: str | None = None) -> dict[tuple[str, Any], Stat]:
     """(metric, key) → Stat for first-response and resolution times."""
+    metrics = {code: name for name, code in queries.METRIC_CODES.items()}
+    if db.session.get_bind().dialect.name == "postgresql":
+        return {
+            (metrics[row.metric], row.key): _stat(row)
+            for row in db.session.execute(queries.ranked_values(period, by))
+        }
+    return _ranked_durations(period, by)
+
+
+def _stat(row: Any) -> Stat:
+    """A Stat from a row of queries.ranked_values (the values at the ranks around each percentile)."""
+    cuts = []
+    for percent in queries.PERCENTS:
+        low = (row.n - 1) * percent // 100
+        ranked = {low + 1: getattr(row, f"r{percent}_1"), low + 2: getattr(row, f"r{percent}_2")}
+        cuts.append(interpolate(ranked, row.n, percent))
+    return Stat(*cuts, n=row.n)
+
+
+def _ranked_durations(period: Period, by: str | None) -> dict[tuple[str, Any], Stat]:
+    """SQLite (no ordered aggregates into arrays): a window ranks the period's values; the ranks around each
+    percentile are interpolated here."""
     picked: dict[tuple[str, Any], dict[int, float]] = defaultdict(dict)
     counts: dict[tuple[str, Any], int] = {}
     metrics = {code: name for name, code in queries.METRIC_CODES.items()}
