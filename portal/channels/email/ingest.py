@@ -132,7 +132,7 @@ def _sort(mail: ParsedMail, data: bytes, entry: MailLog, mailbox: Mailbox | None
         return _bounce(mail, ours)
     if noise.is_read_receipt(mail) and not let_through:
         return "ignored", None, "read receipt"
-    if recent >= setting("MAIL_FLOOD_PER_HOUR"):
+    if mail.sender_email and not let_through and recent >= setting("MAIL_FLOOD_PER_HOUR"):
         limit = setting("MAIL_FLOOD_PER_HOUR")
         return "ignored", None, f"flood: more than {limit} mails in an hour from {mail.sender_email}"
     return _receive(_inbound(mail, data, entry, mailbox, ours), entry)
