@@ -50,12 +50,17 @@ def find_duplicate(inbound: Inbound, fingerprint: str) -> Message | None:
     if not inbound.external_id:
         return None
     return db.session.scalar(
-        sa.select(Message).where(
-            Message.channel == inbound.channel,
-            Message.external_id == inbound.external_id,
-            Message.content_hash == fingerprint,
-        )
+        _DUPLICATE,
+        {"channel": inbound.channel, "external_id": inbound.external_id, "fingerprint": fingerprint},
     )
+
+
+# Built once: every message asks it, and building a statement costs more than running it.
+_DUPLICATE = sa.select(Message).where(
+    Message.channel == sa.bindparam("channel"),
+    Message.external_id == sa.bindparam("external_id"),
+    Message.content_hash == sa.bindparam("fingerprint"),
+)
 
 
 def receive(inbound: Inbound, *, actor: Any = None) -> IntakeResult:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import lazyload
 
 from portal.core.db import utcnow
 from portal.customers.models import Customer, Identity
@@ -20,6 +21,30 @@ REF_TOKEN = re.compile(r"\[#(\d{1,12})\]")
 _PREFIX = re.compile(
     r"^\s*(?:(?:re|fw|fwd|aw|wg|sv|vs|tr|rv|답장|회신|전달|답변)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]\s*|\[[^\]]*\]\s*)",
     re.IGNORECASE,
+)
+
+
+# Threading reads a ticket to decide where a message goes; its tags load only if someone reads them.
+# The statements every message asks are built once: building one costs more than running it.
+_TAGS_WHEN_READ = lazyload(Ticket.tag_rows)
+_BY_HEADERS = (
+    sa.select(Message.external_id, Ticket)
+    .join(Ticket, Ticket.id == Message.ticket_id)
+    .where(Message.external_id.in_(sa.bindparam("ids", expanding=True)))
+    .options(_TAGS_WHEN_READ)
+)
+_BY_SUBJECT = (
+    sa.select(Ticket)
+    .where(
+        Ticket.customer_id == sa.bindparam("customer_id"),
+        Ticket.subject_key == sa.bindparam("key"),
+        Ticket.status != "closed",
+        Ticket.merged_into_id.is_(None),
+        Ticket.last_message_at >= sa.bindparam("since", type_=Ticket.last_message_at.type),
+    )
+    .order_by(Ticket.last_message_at.desc())
+    .limit(1)
+    .options(_TAGS_WHEN_READ)
 )
 
 
@@ -47,13 +72,11 @@ def by_headers(reply_to: list[str]) -> Ticket | None:
     ids = [i for i in reply_to if i][-50:]
     if not ids:
         return None
-    row = db.session.execute(
-        sa.select(Message.ticket_id, Message.external_id).where(Message.external_id.in_(ids))
-    ).all()
-    found = {external: ticket_id for ticket_id, external in row}
+    rows = db.session.execute(_BY_HEADERS, {"ids": ids}).all()
+    found = {external: ticket for external, ticket in rows}
     for external in reversed(ids):
         if external in found:
-            return db.session.get(Ticket, found[external])
+            return found[external]
     return None
 
 
@@ -97,18 +120,7 @@ def by_subject(inbound: Inbound, customer: Customer) -> Ticket | None:
     if not config["THREAD_BY_SUBJECT"] or not inbound.subject_threading or not key:
         return None
     since = utcnow() - timedelta(days=config["THREAD_BY_SUBJECT_DAYS"])
-    return db.session.scalar(
-        sa.select(Ticket)
-        .where(
-            Ticket.customer_id == customer.id,
-            Ticket.subject_key == key,
-            Ticket.status != "closed",
-            Ticket.merged_into_id.is_(None),
-            Ticket.last_message_at >= since,
-        )
-        .order_by(Ticket.last_message_at.desc())
-        .limit(1)
-    )
+    return db.session.scalar(_BY_SUBJECT, {"customer_id": customer.id, "key": key, "since": since})
 
 
 def find_ticket(inbound: Inbound, customer: Customer) -> tuple[Ticket | None, str, dict]:

@@ -89,13 +89,20 @@ def headers_for(outbound: Outbound) -> dict[str, str]:
 
 
 def _receiving_address(ticket_id: int) -> str | None:
-    meta = db.session.scalar(
-        sa.select(Message.meta)
-        .where(Message.ticket_id == ticket_id, Message.direction == "inbound", Message.channel == "email")
-        .order_by(Message.id.desc())
-        .limit(1)
-    )
+    meta = db.session.scalar(_LAST_INBOUND_META, {"ticket_id": ticket_id})
     return (meta or {}).get("to_address")
+
+
+_LAST_INBOUND_META = (  # built once: every acknowledgement asks it
+    sa.select(Message.meta)
+    .where(
+        Message.ticket_id == sa.bindparam("ticket_id"),
+        Message.direction == "inbound",
+        Message.channel == "email",
+    )
+    .order_by(Message.id.desc())
+    .limit(1)
+)
 
 
 def _participants(outbound: Outbound) -> list[str]:

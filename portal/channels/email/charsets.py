@@ -141,6 +141,14 @@ def decode_header(value: str | bytes | None) -> str:
     """A header value as text: RFC 2047 words (also broken ones), raw 8-bit bytes, folded lines."""
     if value is None:
         return ""
+    if (
+        isinstance(value, str)
+        and value.isascii()
+        and "=?" not in value
+        and "\n" not in value
+        and "\x1b" not in value
+    ):
+        return _CONTROL.sub("", value).strip()  # most headers: plain ASCII, nothing to decode
     raw = value if isinstance(value, bytes) else str(value).encode("utf-8", "surrogateescape")
     raw = re.sub(rb"\r?\n[ \t]*", b" ", raw)
     pieces: list[tuple[bytes, str | None]] = []  # (bytes, charset label or None for plain)
@@ -162,4 +170,7 @@ def decode_header(value: str | bytes | None) -> str:
     if position < len(raw):
         pieces.append((raw[position:], None))
     text = "".join(decode(data, label) for data, label in pieces)
-    return re.sub(r"[\x00-\x08\x0b-\x1f\x7f]", "", text).strip()
+    return _CONTROL.sub("", text).strip()
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")

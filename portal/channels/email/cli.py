@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from typing import Any
 
 import click
 from flask.cli import with_appcontext
@@ -25,27 +26,36 @@ def mail() -> None:
 @click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False))
 @with_appcontext
 def ingest_command(as_json: bool, files: tuple[str, ...]) -> None:
-    """Read raw RFC 5322 messages from FILEs (or one from stdin) into tickets."""
+    """Read raw RFC 5322 messages from FILEs (or one from stdin) into tickets.
+
+    Many files are committed MAIL_INGEST_BATCH at a time; a batch with a failure is retried one by one."""
+    from flask import current_app
+
+    from portal.channels.email import batch
     from portal.channels.email.ingest import ingest
 
     sources = list(files) or ["-"]
-    failed = False
-    for name in sources:
+
+    def take(name: str) -> Any:
         data = sys.stdin.buffer.read() if name == "-" else open(name, "rb").read()  # noqa: SIM115
-        try:
-            result = ingest(data, source="pipe")
-            db.session.commit()
+        return ingest(data, source="pipe")
+
+    size = int(current_app.config.get("MAIL_INGEST_BATCH", batch.DEFAULT_BATCH))
+    failed = False
+    for done in batch.committed(sources, take, size=size):
+        if done.error is None and done.result is not None:
+            result = done.result
             line = {
-                "file": name,
+                "file": done.item,
                 "outcome": result.outcome,
                 "ticket": _ref(result.ticket_ref),
                 "reason": result.reason,
             }
-        except Exception as error:  # the database is down or similar: the MTA should try again
-            db.session.rollback()
+        else:  # the database is down or similar: the MTA should try again
             failed = True
+            error = done.error
             line = {
-                "file": name,
+                "file": done.item,
                 "outcome": "error",
                 "ticket": None,
                 "reason": f"{type(error).__name__}: {error}",
@@ -54,7 +64,7 @@ def ingest_command(as_json: bool, files: tuple[str, ...]) -> None:
             click.echo(json.dumps(line, ensure_ascii=False))
         else:
             ticket = f" #{line['ticket']}" if line["ticket"] else ""
-            click.echo(f"{name}: {line['outcome']}{ticket} ({line['reason']})")
+            click.echo(f"{done.item}: {line['outcome']}{ticket} ({line['reason']})")
     if failed:
         sys.exit(EX_TEMPFAIL)
 

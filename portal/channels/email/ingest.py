@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -59,9 +60,13 @@ class Outcome:
 
 def own_addresses() -> set[str]:
     """Our support addresses: MAIL_ADDRESSES and every connected mailbox (mail from them is a loop)."""
+    return _own(db.session.scalars(sa.select(Mailbox.address)))
+
+
+def _own(mailbox_addresses: Iterable[str]) -> set[str]:
     found = {a.lower() for a in current_app.config["MAIL_ADDRESSES"]}
     found.add(current_app.config["MAIL_FROM"].lower())
-    found.update(a.lower() for a in db.session.scalars(sa.select(Mailbox.address)) if a)
+    found.update(a.lower() for a in mailbox_addresses if a)
     return found
 
 
@@ -116,46 +121,48 @@ def _headers_only(data: bytes) -> bytes:
 
 
 def _sort(mail: ParsedMail, data: bytes, entry: MailLog, mailbox: Mailbox | None, let_through: bool) -> tuple:
-    ours = own_addresses()
+    came_back, recent, ours = _lookups(mail.message_id, None if let_through else mail.sender_email)
     if not mail.has_headers:
         return _flagged(data, entry, mail, "not an e-mail message (no headers)")
     if mail.sender_email in ours:
         return "ignored", None, f"from our own address {mail.sender_email}"
-    if mail.message_id and _is_ours(mail.message_id):
+    if came_back:
         return "ignored", None, "our own message came back"
     if noise.looks_like_bounce(mail):
         return _bounce(mail, ours)
     if noise.is_read_receipt(mail) and not let_through:
         return "ignored", None, "read receipt"
-    if mail.sender_email and not let_through and _flooding(mail.sender_email):
+    if mail.sender_email and not let_through and recent >= setting("MAIL_FLOOD_PER_HOUR"):
         limit = setting("MAIL_FLOOD_PER_HOUR")
         return "ignored", None, f"flood: more than {limit} mails in an hour from {mail.sender_email}"
     return _receive(_inbound(mail, data, entry, mailbox, ours), entry)
 
 
-def _is_ours(message_id: str) -> bool:
-    return (
-        db.session.scalar(
-            sa.select(Message.id)
-            .where(Message.external_id == message_id, Message.direction == "outbound")
-            .limit(1)
-        )
-        is not None
-    )
+def _lookups(message_id: str | None, sender: str | None) -> tuple[bool, int, set[str]]:
+    """In one statement, what the loop and flood checks need: whether this Message-ID is one we sent, the
+    sender's mails in the last hour, and our own addresses (see own_addresses)."""
+    came_back, count, addresses = db.session.execute(
+        _LOOKUPS, {"message_id": message_id, "sender": sender, "since": utcnow() - timedelta(hours=1)}
+    ).one()
+    return bool(came_back), int(count or 0), _own((addresses or "").split("\n"))
 
 
-def _flooding(sender: str) -> bool:
-    since = utcnow() - timedelta(hours=1)
-    count = db.session.scalar(
-        sa.select(sa.func.count())
-        .select_from(MailLog)
-        .where(
-            MailLog.sender == sender,
-            MailLog.at >= since,
-            MailLog.outcome.in_(("created", "appended", "flagged")),
-        )
+# Built once (a None id or sender matches nothing): building a statement costs more than running it.
+_LOOKUPS = sa.select(
+    sa.exists()
+    .where(Message.external_id == sa.bindparam("message_id"), Message.direction == "outbound")
+    .label("ours"),
+    sa.select(sa.func.count())
+    .select_from(MailLog)
+    .where(
+        MailLog.sender == sa.bindparam("sender"),
+        MailLog.at >= sa.bindparam("since", type_=MailLog.at.type),
+        MailLog.outcome.in_(("created", "appended", "flagged")),
     )
-    return (count or 0) >= setting("MAIL_FLOOD_PER_HOUR")
+    .scalar_subquery()
+    .label("recent"),
+    sa.select(sa.func.aggregate_strings(Mailbox.address, "\n")).scalar_subquery().label("boxes"),
+)
 
 
 def synthetic_id(data: bytes) -> str:
@@ -243,7 +250,8 @@ def _receive(inbound: Inbound, entry: MailLog) -> tuple[str, int | None, str]:
         entry.ticket_id = duplicate.ticket_id
         return "duplicate", _ref(duplicate.ticket_id), "already stored"
     entry.message_id, entry.ticket_id = result.message.id, result.ticket.id
-    _clear_bouncing(inbound.sender.email)
+    if not _known_not_bouncing(result.customer, inbound.sender.email):
+        _clear_bouncing(inbound.sender.email)
     reason = result.reason
     if result.skipped_attachments:
         reason += "; files left out: " + ", ".join(
@@ -266,13 +274,31 @@ def _ref(ticket_id: int) -> int | None:
     return db.session.scalar(sa.select(Ticket.ref).where(Ticket.id == ticket_id))
 
 
+def _known_not_bouncing(customer: Any, address: str | None) -> bool:
+    """The sender's identity was loaded in this transaction and is not bouncing: no UPDATE to clear it."""
+    if not address:
+        return True
+    loaded = sa.inspect(customer).dict.get("identities")  # never triggers a load
+    for identity in loaded or ():
+        state = sa.inspect(identity)
+        values = state.dict
+        if values.get("kind") == "email" and values.get("value") == address and "bouncing_at" in values:
+            return values["bouncing_at"] is None and not state.expired_attributes
+    return False
+
+
 def _clear_bouncing(address: str | None) -> None:
     if address:
-        db.session.execute(
-            sa.update(Identity)
-            .where(Identity.kind == "email", Identity.value == address, Identity.bouncing_at.is_not(None))
-            .values(bouncing_at=None)
-        )
+        db.session.execute(_CLEAR_BOUNCING, {"address": address})
+
+
+_CLEAR_BOUNCING = (
+    sa.update(Identity)
+    .where(
+        Identity.kind == "email", Identity.value == sa.bindparam("address"), Identity.bouncing_at.is_not(None)
+    )
+    .values(bouncing_at=None)
+)
 
 
 def _flagged(

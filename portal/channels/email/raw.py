@@ -23,12 +23,19 @@ def keep(raw: bytes) -> str:
     relative = f"{FOLDER}/{digest[:2]}/{digest[2:4]}/{digest}.eml.gz"
     target = Path(current_app.instance_path) / relative
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
         tmp = target.with_name(f".{digest}.{os.getpid()}.tmp")
-        with gzip.open(tmp, "wb", compresslevel=5) as handle:
-            handle.write(raw)
+        try:
+            _write(tmp, raw)
+        except FileNotFoundError:  # the first message in this folder (most folders exist after a while)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            _write(tmp, raw)
         os.replace(tmp, target)
     return relative
+
+
+def _write(path: Path, raw: bytes) -> None:
+    with gzip.open(path, "wb", compresslevel=5) as handle:
+        handle.write(raw)
 
 
 def load(relative: str) -> bytes:
