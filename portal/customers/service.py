@@ -61,15 +61,18 @@ class Hints:
 
 def find_by_identity(kind: str, value: str) -> Customer | None:
     """The customer holding this identity (a shared phone counts only when one customer has it)."""
+    owner = _sole_owner(kind, value)
+    return None if owner is None else live(db.session.get(Customer, owner))
+
+
+def _sole_owner(kind: str, value: str) -> int | None:
     normalized = identities.normalize(kind, value)
     if not normalized:
         return None
     owners = db.session.scalars(
         sa.select(Identity.customer_id).where(Identity.kind == kind, Identity.value == normalized).limit(2)
     ).all()
-    if len(owners) != 1:
-        return None
-    return live(db.session.get(Customer, owners[0]))
+    return owners[0] if len(owners) == 1 else None
 
 
 def live(customer: Customer | None) -> Customer | None:
@@ -84,10 +87,12 @@ def live(customer: Customer | None) -> Customer | None:
 def resolve_customer(hints: Hints, *, create: bool = True) -> tuple[Customer | None, bool]:
     """The customer these hints identify (strongest identity first), else a new one holding all the hints."""
     pairs = hints.pairs()
-    customer = None
+    customer, found_by = None, None
     for kind, value in pairs:
-        customer = find_by_identity(kind, value)
+        owner = _sole_owner(kind, value)
+        customer = None if owner is None else live(db.session.get(Customer, owner))
         if customer is not None:
+            found_by = (kind, value) if owner == customer.id else None  # already theirs: no need to add it
             break
     created = False
     if customer is None:
@@ -96,7 +101,8 @@ def resolve_customer(hints: Hints, *, create: bool = True) -> tuple[Customer | N
         customer = create_customer(name=hints.name or "", locale=hints.locale)
         created = True
     for kind, value in pairs:
-        add_identity(customer, kind, value, quiet=True)
+        if (kind, value) != found_by:
+            add_identity(customer, kind, value, quiet=True)
     if hints.name and not customer.name:
         customer.name, customer.name_key = hints.name.strip()[:200], identities.name_key(hints.name)
     return customer, created
