@@ -42,18 +42,10 @@ class CatalogSource:
         )
 
     def batches(self, size: int) -> Iterator[list[int]]:
-        last = 0
-        while True:
-            ids = db.session.scalars(
-                sa.select(CatalogItem.id).where(CatalogItem.id > last).order_by(CatalogItem.id).limit(size)
-            ).all()
-            if not ids:
-                return
-            yield list(ids)
-            last = ids[-1]
+        return searchable.id_batches(CatalogItem.id, size)
 
     def count(self) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(CatalogItem)) or 0
+        return searchable.row_count(CatalogItem.id)
 
 
 searchable.register(CatalogSource())

@@ -65,24 +65,10 @@ class PostSource:
         )
 
     def batches(self, size: int) -> Iterator[list[int]]:
-        last = 0
-        while True:
-            ids = db.session.scalars(
-                sa.select(Post.id)
-                .where(Post.id > last, Post.state == "published")
-                .order_by(Post.id)
-                .limit(size)
-            ).all()
-            if not ids:
-                return
-            yield list(ids)
-            last = ids[-1]
+        return searchable.id_batches(Post.id, size, Post.state == "published")
 
     def count(self) -> int:
-        return (
-            db.session.scalar(sa.select(sa.func.count()).select_from(Post).where(Post.state == "published"))
-            or 0
-        )
+        return searchable.row_count(Post.id, Post.state == "published")
 
 
 searchable.register(PostSource())

@@ -63,6 +63,32 @@ def register(source: Source) -> None:
     _sources[source.kind] = source
 
 
+def id_batches(column: Any, size: int, *where: Any) -> Iterator[list[int]]:
+    """Every id of a primary-key column (optionally narrowed), in keyset batches: a Source's `batches`."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+
+    last = 0
+    while True:
+        ids = db.session.scalars(
+            sa.select(column).where(column > last, *where).order_by(column).limit(size)
+        ).all()
+        if not ids:
+            return
+        yield list(ids)
+        last = ids[-1]
+
+
+def row_count(column: Any, *where: Any) -> int:
+    """How many rows hold this column (optionally narrowed): a Source's `count`."""
+    import sqlalchemy as sa
+
+    from portal.extensions import db
+
+    return db.session.scalar(sa.select(sa.func.count(column)).where(*where)) or 0
+
+
 def sources() -> dict[str, Source]:
     """Every declared kind."""
     return dict(_sources)

@@ -54,18 +54,10 @@ class ArticleSource:
         return [document(a) for a in rows]
 
     def batches(self, size: int) -> Iterator[list[int]]:
-        last = 0
-        while True:
-            ids = db.session.scalars(
-                sa.select(Article.id).where(Article.id > last).order_by(Article.id).limit(size)
-            ).all()
-            if not ids:
-                return
-            yield list(ids)
-            last = ids[-1]
+        return searchable.id_batches(Article.id, size)
 
     def count(self) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Article)) or 0
+        return searchable.row_count(Article.id)
 
 
 searchable.register(ArticleSource())

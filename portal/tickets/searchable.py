@@ -51,18 +51,10 @@ class TicketSource:
         ]
 
     def batches(self, size: int) -> Iterator[list[int]]:
-        last = 0
-        while True:
-            ids = db.session.scalars(
-                sa.select(Ticket.id).where(Ticket.id > last).order_by(Ticket.id).limit(size)
-            ).all()
-            if not ids:
-                return
-            yield list(ids)
-            last = ids[-1]
+        return searchable.id_batches(Ticket.id, size)
 
     def count(self) -> int:
-        return db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) or 0
+        return searchable.row_count(Ticket.id)
 
 
 searchable.register(TicketSource())
